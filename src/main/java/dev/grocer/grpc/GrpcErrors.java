@@ -1,0 +1,109 @@
+package dev.grocer.grpc;
+
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.google.protobuf.Any;
+import com.google.rpc.BadRequest;
+import com.google.rpc.Code;
+import com.google.rpc.ErrorInfo;
+import com.google.rpc.ResourceInfo;
+
+import dev.grocer.common.DomainException;
+import dev.grocer.common.FieldViolation;
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+
+/**
+ * The one mapping from exceptions to gRPC statuses (AIP-193): a canonical code, a message that says
+ * what to fix, and a {@code google.rpc.Status} in the {@code grpc-status-details-bin} trailer carrying an
+ * {@link ErrorInfo} (domain {@value #DOMAIN}), a {@link BadRequest} for invalid input and a
+ * {@link ResourceInfo} when one resource is concerned. Unexpected exceptions become INTERNAL with no
+ * internals in the message; they are logged here, once.
+ */
+public final class GrpcErrors {
+
+    /** The ErrorInfo domain of every grocer error. */
+    public static final String DOMAIN = "grocer";
+
+    private static final Logger log = LoggerFactory.getLogger(GrpcErrors.class);
+
+    private GrpcErrors() {}
+
+    /** The exception to close a call with. */
+    public static StatusRuntimeException toStatusRuntimeException(Throwable error) {
+        if (error instanceof StatusRuntimeException sre) {
+            return sre;
+        }
+        if (error instanceof StatusException se) {
+            return new StatusRuntimeException(se.getStatus(), se.getTrailers());
+        }
+        return StatusProto.toStatusRuntimeException(toStatus(error));
+    }
+
+    /** The rich status for an error, e.g. to report it inside a response message. */
+    public static com.google.rpc.Status toStatus(Throwable error) {
+        if (error instanceof DomainException domain) {
+            return fromDomain(domain);
+        }
+        com.google.rpc.Status rich = StatusProto.fromThrowable(error);
+        if (rich != null) {
+            return rich;
+        }
+        Status status = Status.fromThrowable(error);
+        if (status.getCode() != Status.Code.UNKNOWN) {
+            return com.google.rpc.Status.newBuilder()
+                    .setCode(status.getCode().value())
+                    .setMessage(status.getDescription() == null ? "" : status.getDescription())
+                    .build();
+        }
+        log.error("Unexpected error while handling a call", error);
+        return com.google.rpc.Status.newBuilder()
+                .setCode(Code.INTERNAL_VALUE)
+                .setMessage("internal error; the server has logged the details")
+                .addDetails(Any.pack(errorInfo("INTERNAL", Map.of())))
+                .build();
+    }
+
+    private static com.google.rpc.Status fromDomain(DomainException e) {
+        com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder()
+                .setCode(codeOf(e.kind()).getNumber())
+                .setMessage(e.getMessage())
+                .addDetails(Any.pack(errorInfo(e.reason(), e.metadata())));
+        if (!e.violations().isEmpty()) {
+            BadRequest.Builder badRequest = BadRequest.newBuilder();
+            for (FieldViolation v : e.violations()) {
+                badRequest.addFieldViolationsBuilder().setField(v.field()).setDescription(v.description());
+            }
+            status.addDetails(Any.pack(badRequest.build()));
+        }
+        if (e.resource() != null) {
+            status.addDetails(Any.pack(ResourceInfo.newBuilder()
+                    .setResourceType(e.resource().type())
+                    .setResourceName(e.resource().name())
+                    .setDescription(e.getMessage())
+                    .build()));
+        }
+        return status.build();
+    }
+
+    private static ErrorInfo errorInfo(String reason, Map<String, String> metadata) {
+        return ErrorInfo.newBuilder().setReason(reason).setDomain(DOMAIN).putAllMetadata(metadata).build();
+    }
+
+    private static Code codeOf(DomainException.Kind kind) {
+        return switch (kind) {
+            case INVALID_ARGUMENT -> Code.INVALID_ARGUMENT;
+            case NOT_FOUND -> Code.NOT_FOUND;
+            case ALREADY_EXISTS -> Code.ALREADY_EXISTS;
+            case FAILED_PRECONDITION -> Code.FAILED_PRECONDITION;
+            case ABORTED -> Code.ABORTED;
+            case RESOURCE_EXHAUSTED -> Code.RESOURCE_EXHAUSTED;
+            case UNAVAILABLE -> Code.UNAVAILABLE;
+        };
+    }
+}

@@ -1,0 +1,18 @@
+package dev.grocer.grpc;
+
+import io.grpc.StatusRuntimeException;
+import net.devh.boot.grpc.server.advice.GrpcAdvice;
+import net.devh.boot.grpc.server.advice.GrpcExceptionHandler;
+
+/**
+ * Closes every call whose service method threw with the status {@link GrpcErrors} maps the exception to,
+ * so no service method maps errors itself.
+ */
+@GrpcAdvice
+class GrpcExceptionAdvice {
+
+    @GrpcExceptionHandler(Exception.class)
+    StatusRuntimeException handle(Exception error) {
+        return GrpcErrors.toStatusRuntimeException(error);
+    }
+}

@@ -1,0 +1,125 @@
+package dev.grocer.user;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.springframework.stereotype.Component;
+
+import dev.grocer.common.DomainException;
+import dev.grocer.common.Violations;
+
+/**
+ * The chat room of ChatStream: every message is delivered to every participant, the sender included,
+ * in one order for all. Delivery never waits for a participant: one whose outbox is full is removed
+ * and told it was too slow, and the others go on.
+ */
+@Component
+public class ChatRoom {
+
+    static final int MAX_SENDER = 50;
+
+    /** Someone connected to the room; implemented by the transport. */
+    public interface Participant {
+
+        /** Queues a message without blocking; {@code false} when the participant's outbox is full. */
+        boolean offer(ChatMessage message);
+
+        /** Sends what was queued, as far as the participant's connection takes it now. */
+        void flush();
+
+        /** Disconnects the participant: normally if {@code reason} is {@code null}, else with that error. */
+        void close(DomainException reason);
+    }
+
+    private final Clock clock;
+    private final ChatProperties properties;
+    private final Set<Participant> participants = new LinkedHashSet<>();
+
+    ChatRoom(Clock clock, ChatProperties properties) {
+        this.clock = clock;
+        this.properties = properties;
+    }
+
+    /** Lets {@code participant} receive every message from now on. */
+    public synchronized void join(Participant participant) {
+        if (participants.size() >= properties.maxParticipants()) {
+            throw DomainException.resourceExhausted("CHAT_ROOM_FULL",
+                    "the chat room is full (" + properties.maxParticipants() + " participants); try again later",
+                    Map.of("max_participants", Integer.toString(properties.maxParticipants())));
+        }
+        participants.add(participant);
+    }
+
+    /** Stops delivering to {@code participant}; it may already be gone. */
+    public synchronized void leave(Participant participant) {
+        participants.remove(participant);
+    }
+
+    /** How many participants are connected. */
+    public synchronized int size() {
+        return participants.size();
+    }
+
+    /**
+     * Validates and delivers a message to every participant.
+     *
+     * @throws DomainException INVALID_ARGUMENT for a bad sender or text
+     */
+    public ChatMessage publish(String sender, String text) {
+        ChatMessage message = validate(sender, text);
+        List<Participant> recipients;
+        List<Participant> tooSlow = new ArrayList<>();
+        // Queue under the lock so all participants see messages in one order; send outside it.
+        synchronized (this) {
+            for (Participant p : participants) {
+                if (!p.offer(message)) {
+                    tooSlow.add(p);
+                }
+            }
+            tooSlow.forEach(participants::remove);
+            recipients = List.copyOf(participants);
+        }
+        for (Participant p : tooSlow) {
+            p.close(DomainException.resourceExhausted("CHAT_PARTICIPANT_TOO_SLOW",
+                    "you were disconnected from the chat because you read messages more slowly than they arrived ("
+                            + properties.outboxCapacity() + " were waiting); reconnect to continue",
+                    Map.of("outbox_capacity", Integer.toString(properties.outboxCapacity()))));
+        }
+        recipients.forEach(Participant::flush);
+        return message;
+    }
+
+    /** Disconnects everyone, e.g. when the server shuts down. */
+    public void closeAll(DomainException reason) {
+        List<Participant> all;
+        synchronized (this) {
+            all = List.copyOf(participants);
+            participants.clear();
+        }
+        all.forEach(p -> p.close(reason));
+    }
+
+    private ChatMessage validate(String sender, String text) {
+        Violations violations = new Violations();
+        String who = sender == null ? "" : sender.strip();
+        int whoLength = who.codePointCount(0, who.length());
+        if (violations.check(whoLength >= 1 && whoLength <= MAX_SENDER, "sender",
+                "must be 1 to " + MAX_SENDER + " characters after trimming, was " + whoLength)) {
+            violations.check(who.codePoints().noneMatch(Character::isISOControl), "sender",
+                    "must not contain control characters");
+        }
+        String what = text == null ? "" : text;
+        int whatLength = what.codePointCount(0, what.length());
+        if (violations.check(!what.isBlank() && whatLength <= properties.maxMessageLength(), "text",
+                "must be 1 to " + properties.maxMessageLength() + " characters and not blank, was " + whatLength)) {
+            violations.check(what.codePoints().noneMatch(c -> Character.isISOControl(c) && c != '\n'), "text",
+                    "must not contain control characters other than line breaks (\\n)");
+        }
+        violations.throwIfAny();
+        return new ChatMessage(who, what, clock.instant());
+    }
+}

@@ -1,0 +1,215 @@
+package dev.grocer.user;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+import org.springframework.context.event.EventListener;
+
+import com.google.protobuf.Empty;
+
+import dev.grocer.common.DomainException;
+import dev.grocer.grpc.GrpcErrors;
+import dev.grocer.grpc.OutboundQueue;
+import dev.grocer.grpc.StreamPump;
+import dev.grocer.user.v1.ChatStreamRequest;
+import dev.grocer.user.v1.ChatStreamResponse;
+import dev.grocer.user.v1.CreateUserRequest;
+import dev.grocer.user.v1.CreateUserResult;
+import dev.grocer.user.v1.CreateUsersResponse;
+import dev.grocer.user.v1.DeleteUserRequest;
+import dev.grocer.user.v1.GetUserRequest;
+import dev.grocer.user.v1.ListUsersRequest;
+import dev.grocer.user.v1.ListUsersResponse;
+import dev.grocer.user.v1.UpdateUserRequest;
+import dev.grocer.user.v1.UserServiceGrpc;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import net.devh.boot.grpc.server.event.GrpcServerShutdownEvent;
+import net.devh.boot.grpc.server.service.GrpcService;
+
+/**
+ * The gRPC edge of UserService: maps requests to {@link UserManagement} and {@link ChatRoom} and the
+ * results back. Exceptions thrown here are mapped to statuses by {@link GrpcErrors}, through the
+ * {@code @GrpcAdvice}; streaming callbacks that cannot throw use the same mapping.
+ */
+@GrpcService
+class UserGrpcService extends UserServiceGrpc.UserServiceImplBase {
+
+    private final UserManagement users;
+    private final ChatRoom chatRoom;
+    private final ChatProperties chatProperties;
+
+    UserGrpcService(UserManagement users, ChatRoom chatRoom, ChatProperties chatProperties) {
+        this.users = users;
+        this.chatRoom = chatRoom;
+        this.chatProperties = chatProperties;
+    }
+
+    @Override
+    public void createUser(CreateUserRequest request, StreamObserver<dev.grocer.user.v1.User> response) {
+        User created = users.create(UserMapper.toNewUser(request.getUser()), request.getRequestId());
+        response.onNext(UserMapper.toProto(created));
+        response.onCompleted();
+    }
+
+    @Override
+    public void getUser(GetUserRequest request, StreamObserver<dev.grocer.user.v1.User> response) {
+        response.onNext(UserMapper.toProto(users.get(request.getId())));
+        response.onCompleted();
+    }
+
+    @Override
+    public void updateUser(UpdateUserRequest request, StreamObserver<dev.grocer.user.v1.User> response) {
+        User updated = users.update(request.getUser().getId(), UserMapper.toChanges(request),
+                request.getUser().getEtag());
+        response.onNext(UserMapper.toProto(updated));
+        response.onCompleted();
+    }
+
+    @Override
+    public void deleteUser(DeleteUserRequest request, StreamObserver<Empty> response) {
+        users.delete(request.getId(), request.getEtag());
+        response.onNext(Empty.getDefaultInstance());
+        response.onCompleted();
+    }
+
+    @Override
+    public void listUsers(ListUsersRequest request, StreamObserver<ListUsersResponse> response) {
+        Iterator<User> source = users.list(request.getLimit(), request.getPageToken());
+        StreamPump.start(response, new Iterator<ListUsersResponse>() {
+            @Override
+            public boolean hasNext() {
+                return source.hasNext();
+            }
+
+            @Override
+            public ListUsersResponse next() {
+                User user = source.next();
+                return ListUsersResponse.newBuilder()
+                        .setUser(UserMapper.toProto(user))
+                        .setPageToken(UserManagement.pageTokenAfter(user))
+                        .build();
+            }
+        });
+    }
+
+    @Override
+    public StreamObserver<CreateUserRequest> createUsers(StreamObserver<CreateUsersResponse> response) {
+        return new StreamObserver<>() {
+            // Requests are only collected while the stream is open, so an oversized batch creates nothing.
+            private final List<CreateUserRequest> batch = new ArrayList<>();
+            private boolean failed;
+
+            @Override
+            public void onNext(CreateUserRequest request) {
+                if (failed) {
+                    return;
+                }
+                try {
+                    users.checkBatchSize(batch.size() + 1);
+                    batch.add(request);
+                } catch (DomainException e) {
+                    failed = true;
+                    batch.clear();
+                    response.onError(GrpcErrors.toStatusRuntimeException(e));
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                batch.clear();
+            }
+
+            @Override
+            public void onCompleted() {
+                if (failed) {
+                    return;
+                }
+                CreateUsersResponse.Builder reply = CreateUsersResponse.newBuilder();
+                for (CreateUserRequest request : batch) {
+                    try {
+                        User created = users.create(UserMapper.toNewUser(request.getUser()), request.getRequestId());
+                        reply.addResults(CreateUserResult.newBuilder().setUser(UserMapper.toProto(created)));
+                        reply.setCreatedCount(reply.getCreatedCount() + 1);
+                    } catch (DomainException e) {
+                        reply.addResults(CreateUserResult.newBuilder().setError(GrpcErrors.toStatus(e)));
+                    }
+                }
+                response.onNext(reply.build());
+                response.onCompleted();
+            }
+        };
+    }
+
+    @Override
+    public StreamObserver<ChatStreamRequest> chatStream(StreamObserver<ChatStreamResponse> response) {
+        GrpcParticipant participant = new GrpcParticipant((ServerCallStreamObserver<ChatStreamResponse>) response);
+        chatRoom.join(participant);
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(ChatStreamRequest request) {
+                if (participant.closed) {
+                    return;
+                }
+                try {
+                    chatRoom.publish(request.getSender(), request.getText());
+                } catch (DomainException e) {
+                    chatRoom.leave(participant);
+                    participant.close(e);
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                chatRoom.leave(participant);
+            }
+
+            @Override
+            public void onCompleted() {
+                chatRoom.leave(participant);
+                participant.close(null);
+            }
+        };
+    }
+
+    /** Ends open chat streams when the server begins to shut down, instead of holding it up. */
+    @EventListener(GrpcServerShutdownEvent.class)
+    void onServerShutdown() {
+        chatRoom.closeAll(DomainException.unavailable("SERVER_SHUTTING_DOWN",
+                "the server is shutting down; reconnect to continue chatting"));
+    }
+
+    /** A chat participant connected through one ChatStream call. */
+    private final class GrpcParticipant implements ChatRoom.Participant {
+        private final OutboundQueue<ChatStreamResponse> outbox;
+        private volatile boolean closed;
+
+        GrpcParticipant(ServerCallStreamObserver<ChatStreamResponse> observer) {
+            this.outbox = new OutboundQueue<>(observer, chatProperties.outboxCapacity(), () -> {
+                closed = true;
+                chatRoom.leave(this);
+            });
+        }
+
+        @Override
+        public boolean offer(ChatMessage message) {
+            return outbox.offer(UserMapper.toProto(message));
+        }
+
+        @Override
+        public void flush() {
+            outbox.drain();
+        }
+
+        @Override
+        public void close(DomainException reason) {
+            closed = true;
+            if (reason == null) {
+                outbox.complete();
+            } else {
+                outbox.fail(GrpcErrors.toStatusRuntimeException(reason));
+            }
+        }
+    }
+}

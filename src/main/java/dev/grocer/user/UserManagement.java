@@ -1,0 +1,187 @@
+package dev.grocer.user;
+
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.regex.Pattern;
+
+import org.springframework.stereotype.Service;
+
+import dev.grocer.common.DomainException;
+import dev.grocer.common.PageTokens;
+import dev.grocer.common.TimeOrderedIds;
+import dev.grocer.common.Violations;
+
+/**
+ * UserService's rules: what a valid user is, and how listings page through the store. Field names in
+ * its errors are the request fields of {@code grocer.user.v1}, so a client can point at the bad one.
+ */
+@Service
+public class UserManagement {
+
+    static final int MAX_DISPLAY_NAME = 100;
+    static final int MAX_EMAIL = 254;
+    private static final String TYPE = "grocer.user.v1.User";
+
+    // A pragmatic address check: a dot-atom local part, and a domain of DNS labels with an alphabetic TLD.
+    private static final Pattern EMAIL = Pattern.compile(
+            "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+                    + "@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}");
+
+    private final UserRepository repository;
+    private final UserProperties properties;
+
+    UserManagement(UserRepository repository, UserProperties properties) {
+        this.repository = repository;
+        this.properties = properties;
+    }
+
+    /** Creates a user; see {@link UserRepository#create}. Values are trimmed before they are stored. */
+    public User create(NewUser user, String requestId) {
+        Violations violations = new Violations();
+        NewUser clean = new NewUser(checkDisplayName(user.displayName(), violations),
+                checkEmail(user.email(), violations));
+        String key = requestId == null || requestId.isEmpty() ? null : requestId;
+        violations.check(key == null || TimeOrderedIds.isCanonicalUuid(key), "request_id",
+                "must be a UUID in lower-case canonical form (e.g. 0190b8d2-6f1e-7c3a-9d4b-2f6c1e8a5b7d), or empty");
+        violations.throwIfAny();
+        return repository.create(clean, key);
+    }
+
+    /** The user with this id. */
+    public User get(String id) {
+        checkId(id, "id");
+        return repository.findById(id).orElseThrow(() -> DomainException.notFound(TYPE, "user", id));
+    }
+
+    /** Changes the fields set in {@code changes}; see {@link UserRepository#update}. */
+    public User update(String id, UserChanges changes, String etag) {
+        Violations violations = new Violations();
+        checkIdInto(id, "user.id", violations);
+        UserChanges clean = new UserChanges(
+                changes.displayName() == null ? null : checkDisplayName(changes.displayName(), violations),
+                changes.email() == null ? null : checkEmail(changes.email(), violations));
+        violations.throwIfAny();
+        return repository.update(id, clean, emptyToNull(etag));
+    }
+
+    /** Deletes a user; see {@link UserRepository#delete}. */
+    public void delete(String id, String etag) {
+        checkId(id, "id");
+        repository.delete(id, emptyToNull(etag));
+    }
+
+    /**
+     * The users after the one {@code pageToken} points at, in id order, read from the store a chunk at a
+     * time as the iterator advances, so a listing of millions holds one chunk in memory.
+     *
+     * @param limit the most users to return; 0 for no limit
+     */
+    public Iterator<User> list(int limit, String pageToken) {
+        Violations violations = new Violations();
+        violations.check(limit >= 0, "limit", "must be 0 (no limit) or more, was " + limit);
+        violations.throwIfAny();
+        String after = PageTokens.keyOf(pageToken, "page_token");
+        if (after != null && !TimeOrderedIds.isCanonicalUuid(after)) {
+            throw DomainException.invalidArgument("page_token", "is not a page token issued by this service");
+        }
+        return new ChunkedIterator(after, limit == 0 ? Long.MAX_VALUE : limit);
+    }
+
+    /** The page token that resumes a listing after {@code user}. */
+    public static String pageTokenAfter(User user) {
+        return PageTokens.after(user.id());
+    }
+
+    /**
+     * Checks that one more request fits into a CreateUsers batch.
+     *
+     * @param received how many requests the batch holds with the new one
+     */
+    public void checkBatchSize(int received) {
+        if (received > properties.maxBatchSize()) {
+            throw DomainException.resourceExhausted("BATCH_TOO_LARGE",
+                    "a CreateUsers stream may carry at most " + properties.maxBatchSize()
+                            + " requests; split the batch (nothing was created)",
+                    Map.of("max_batch_size", Integer.toString(properties.maxBatchSize())));
+        }
+    }
+
+    private static String checkDisplayName(String raw, Violations violations) {
+        String name = raw == null ? "" : raw.strip();
+        int length = name.codePointCount(0, name.length());
+        if (violations.check(length >= 1 && length <= MAX_DISPLAY_NAME, "user.display_name",
+                "must be 1 to " + MAX_DISPLAY_NAME + " characters after trimming, was " + length)) {
+            violations.check(name.codePoints().noneMatch(Character::isISOControl), "user.display_name",
+                    "must not contain control characters (tabs, line breaks, ...)");
+        }
+        return name;
+    }
+
+    private static String checkEmail(String raw, Violations violations) {
+        String email = raw == null ? "" : raw.strip();
+        if (violations.check(!email.isEmpty(), "user.email", "is required")
+                && violations.check(email.length() <= MAX_EMAIL, "user.email",
+                        "must be at most " + MAX_EMAIL + " characters, was " + email.length())) {
+            violations.check(EMAIL.matcher(email).matches() && email.indexOf('@') <= 64, "user.email",
+                    "must be an email address like name@example.com, was '" + email + "'");
+        }
+        return email;
+    }
+
+    private static void checkId(String id, String field) {
+        Violations violations = new Violations();
+        checkIdInto(id, field, violations);
+        violations.throwIfAny();
+    }
+
+    private static void checkIdInto(String id, String field, Violations violations) {
+        if (violations.check(id != null && !id.isEmpty(), field, "is required")) {
+            violations.check(TimeOrderedIds.isCanonicalUuid(id), field,
+                    "must be a user id as returned by CreateUser (a lower-case UUID), was '" + id + "'");
+        }
+    }
+
+    private static String emptyToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
+    }
+
+    /** Walks the store in id order, one chunk at a time. */
+    private final class ChunkedIterator implements Iterator<User> {
+        private String after;
+        private long remaining;
+        private Iterator<User> chunk = List.<User>of().iterator();
+        private boolean exhausted;
+
+        ChunkedIterator(String after, long remaining) {
+            this.after = after;
+            this.remaining = remaining;
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (remaining == 0) {
+                return false;
+            }
+            if (!chunk.hasNext() && !exhausted) {
+                int size = (int) Math.min(properties.listChunkSize(), remaining);
+                List<User> next = repository.listAfter(after, size);
+                exhausted = next.size() < size;
+                chunk = next.iterator();
+            }
+            return chunk.hasNext();
+        }
+
+        @Override
+        public User next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            User user = chunk.next();
+            after = user.id();
+            remaining--;
+            return user;
+        }
+    }
+}
