@@ -6,13 +6,13 @@ import net.devh.boot.grpc.server.advice.GrpcExceptionHandler;
 
 /**
  * Closes every call whose service method threw with the status {@link GrpcErrors} maps the exception to,
- * so no service method maps errors itself.
+ * so no service method maps errors itself. Public because the starter invokes the handler reflectively.
  */
 @GrpcAdvice
-class GrpcExceptionAdvice {
+public class GrpcExceptionAdvice {
 
     @GrpcExceptionHandler(Exception.class)
-    StatusRuntimeException handle(Exception error) {
+    public StatusRuntimeException handle(Exception error) {
         return GrpcErrors.toStatusRuntimeException(error);
     }
 }
