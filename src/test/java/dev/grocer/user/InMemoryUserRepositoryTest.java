@@ -1,0 +1,169 @@
+package dev.grocer.user;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.grocer.common.DomainException;
+import dev.grocer.testing.MutableClock;
+
+/** The in-memory store under many threads at once: exact counts, no lost or phantom writes. */
+class InMemoryUserRepositoryTest {
+
+    private static final int THREADS = 8;
+
+    private final InMemoryUserRepository repository = new InMemoryUserRepository(new MutableClock());
+    private final ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+
+    @AfterEach
+    void stopPool() {
+        pool.shutdownNow();
+    }
+
+    /** Runs {@code task} on every thread at the same moment and returns each thread's result. */
+    private <T> List<T> onAllThreads(Callable<T> task) throws Exception {
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<T>> futures = new ArrayList<>();
+        for (int i = 0; i < THREADS; i++) {
+            futures.add(pool.submit(() -> {
+                start.await();
+                return task.call();
+            }));
+        }
+        start.countDown();
+        List<T> results = new ArrayList<>();
+        for (Future<T> f : futures) {
+            results.add(f.get(60, TimeUnit.SECONDS));
+        }
+        return results;
+    }
+
+    @Test
+    void concurrentCreates_storeEveryUserOnceInIdOrder() throws Exception {
+        int perThread = 500;
+        AtomicInteger next = new AtomicInteger();
+
+        onAllThreads(() -> {
+            for (int i = 0; i < perThread; i++) {
+                int n = next.getAndIncrement();
+                repository.create(new NewUser("User " + n, "user" + n + "@example.com"), null);
+            }
+            return null;
+        });
+
+        List<User> all = repository.listAfter(null, Integer.MAX_VALUE);
+        assertThat(repository.count()).isEqualTo(THREADS * perThread);
+        assertThat(all).hasSize(THREADS * perThread);
+        assertThat(all).extracting(User::id).doesNotHaveDuplicates().isSorted();
+        assertThat(all).extracting(User::email).doesNotHaveDuplicates();
+        assertThat(all).extracting(User::etag).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void concurrentCreatesWithOneEmail_exactlyOneWins() throws Exception {
+        List<String> outcomes = onAllThreads(() -> {
+            try {
+                return repository.create(new NewUser("Ada", "Ada@Example.com"), null).id();
+            } catch (DomainException e) {
+                return e.reason();
+            }
+        });
+
+        assertThat(outcomes).filteredOn("EMAIL_ALREADY_EXISTS"::equals).hasSize(THREADS - 1);
+        assertThat(repository.count()).isEqualTo(1);
+    }
+
+    @Test
+    void concurrentCreatesWithOneRequestId_yieldOneUser() throws Exception {
+        String requestId = "0190b8d2-6f1e-7c3a-9d4b-2f6c1e8a5b7d";
+
+        List<String> ids = onAllThreads(
+                () -> repository.create(new NewUser("Ada", "ada@example.com"), requestId).id());
+
+        assertThat(Set.copyOf(ids)).hasSize(1);
+        assertThat(repository.count()).isEqualTo(1);
+    }
+
+    @Test
+    void concurrentCompareAndSetUpdates_loseNoIncrement() throws Exception {
+        User counter = repository.create(new NewUser("0", "counter@example.com"), null);
+        int perThread = 200;
+        AtomicInteger aborted = new AtomicInteger();
+
+        onAllThreads(() -> {
+            for (int done = 0; done < perThread;) {
+                User current = repository.findById(counter.id()).orElseThrow();
+                String next = Integer.toString(Integer.parseInt(current.displayName()) + 1);
+                try {
+                    repository.update(counter.id(), new UserChanges(next, null), current.etag());
+                    done++;
+                } catch (DomainException e) {
+                    assertThat(e.kind()).isEqualTo(DomainException.Kind.ABORTED);
+                    aborted.incrementAndGet(); // someone else wrote in between: read again
+                }
+            }
+            return null;
+        });
+
+        assertThat(repository.findById(counter.id()).orElseThrow().displayName())
+                .isEqualTo(Integer.toString(THREADS * perThread));
+    }
+
+    @Test
+    void concurrentDeletesAndCreates_leaveExactlyTheSurvivors() throws Exception {
+        List<User> victims = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            victims.add(repository.create(new NewUser("Victim " + i, "victim" + i + "@example.com"), null));
+        }
+        Set<String> deletedBy = ConcurrentHashMap.newKeySet();
+        AtomicInteger next = new AtomicInteger();
+
+        onAllThreads(() -> {
+            for (User victim : victims) {
+                try {
+                    repository.delete(victim.id(), victim.etag());
+                    assertThat(deletedBy.add(victim.id())).as("deleted twice: " + victim.id()).isTrue();
+                } catch (DomainException e) {
+                    assertThat(e.kind()).isEqualTo(DomainException.Kind.NOT_FOUND);
+                }
+                int n = next.getAndIncrement();
+                repository.create(new NewUser("New " + n, "new" + n + "@example.com"), null);
+            }
+            return null;
+        });
+
+        assertThat(deletedBy).hasSize(400);
+        assertThat(repository.count()).isEqualTo(THREADS * 400L);
+        assertThat(repository.listAfter(null, Integer.MAX_VALUE)).extracting(User::displayName)
+                .allMatch(name -> name.startsWith("New ")).hasSize(THREADS * 400);
+    }
+
+    @Test
+    void updateToAnEmailTakenByAnother_isAlreadyExistsAndChangesNothing() {
+        User ada = repository.create(new NewUser("Ada", "ada@example.com"), null);
+        repository.create(new NewUser("Grace", "grace@example.com"), null);
+
+        DomainException e = catchThrowableOfType(DomainException.class,
+                () -> repository.update(ada.id(), new UserChanges("Ada", "GRACE@example.com"), null));
+
+        assertThat(e.kind()).isEqualTo(DomainException.Kind.ALREADY_EXISTS);
+        assertThat(repository.findById(ada.id())).contains(ada);
+        // Changing only the case of one's own email is allowed.
+        assertThat(repository.update(ada.id(), new UserChanges(null, "ADA@example.com"), null).email())
+                .isEqualTo("ADA@example.com");
+    }
+}
