@@ -21,6 +21,21 @@ public final class Violations {
         found.add(new FieldViolation(field, description));
     }
 
+    /**
+     * Checks a one-line text field: after trimming, 1 to {@code maxLength} characters (code points) and no
+     * control characters. Returns the trimmed text.
+     */
+    public String singleLine(String raw, String field, int maxLength) {
+        String text = raw == null ? "" : raw.strip();
+        int length = text.codePointCount(0, text.length());
+        if (check(length >= 1 && length <= maxLength, field,
+                "must be 1 to " + maxLength + " characters after trimming, was " + length)) {
+            check(text.codePoints().noneMatch(Character::isISOControl), field,
+                    "must not contain control characters (tabs, line breaks, ...)");
+        }
+        return text;
+    }
+
     /** Throws {@link DomainException#invalidArgument(List)} if anything was recorded. */
     public void throwIfAny() {
         if (!found.isEmpty()) {

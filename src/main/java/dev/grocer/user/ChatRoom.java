@@ -105,13 +105,7 @@ public class ChatRoom {
 
     private ChatMessage validate(String sender, String text) {
         Violations violations = new Violations();
-        String who = sender == null ? "" : sender.strip();
-        int whoLength = who.codePointCount(0, who.length());
-        if (violations.check(whoLength >= 1 && whoLength <= MAX_SENDER, "sender",
-                "must be 1 to " + MAX_SENDER + " characters after trimming, was " + whoLength)) {
-            violations.check(who.codePoints().noneMatch(Character::isISOControl), "sender",
-                    "must not contain control characters");
-        }
+        String who = violations.singleLine(sender, "sender", MAX_SENDER);
         String what = text == null ? "" : text;
         int whatLength = what.codePointCount(0, what.length());
         if (violations.check(!what.isBlank() && whatLength <= properties.maxMessageLength(), "text",

@@ -109,14 +109,7 @@ public class UserManagement {
     }
 
     private static String checkDisplayName(String raw, Violations violations) {
-        String name = raw == null ? "" : raw.strip();
-        int length = name.codePointCount(0, name.length());
-        if (violations.check(length >= 1 && length <= MAX_DISPLAY_NAME, "user.display_name",
-                "must be 1 to " + MAX_DISPLAY_NAME + " characters after trimming, was " + length)) {
-            violations.check(name.codePoints().noneMatch(Character::isISOControl), "user.display_name",
-                    "must not contain control characters (tabs, line breaks, ...)");
-        }
-        return name;
+        return violations.singleLine(raw, "user.display_name", MAX_DISPLAY_NAME);
     }
 
     private static String checkEmail(String raw, Violations violations) {
