@@ -4,28 +4,31 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * Opaque page tokens (AIP-158): the position to resume after, wrapped so clients treat it as a token
- * rather than an id they may construct or edit.
+ * Opaque page tokens (AIP-158): the position to resume after, bound to the query that issued it (its
+ * scope, e.g. the listing and its filter), and wrapped so clients treat it as a token rather than
+ * something to construct or edit.
  */
 public final class PageTokens {
 
-    private static final String PREFIX = "grocer/v1/after/";
+    private static final String MAGIC = "grocer.v1";
+    private static final char SEPARATOR = '\n';
 
     private PageTokens() {}
 
-    /** The token that resumes a listing after {@code key}. */
-    public static String after(String key) {
-        return Base64.getUrlEncoder().withoutPadding()
-                .encodeToString((PREFIX + key).getBytes(StandardCharsets.UTF_8));
+    /** The token that resumes the listing {@code scope} after {@code key}. */
+    public static String after(String scope, String key) {
+        String text = MAGIC + SEPARATOR + scope + SEPARATOR + key;
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
     }
 
     /**
-     * The key a token resumes after, or {@code null} for an empty token.
+     * The key a token of listing {@code scope} resumes after, or {@code null} for an empty token.
      *
-     * @throws DomainException INVALID_ARGUMENT naming {@code field} if the token was not made by {@link #after}
+     * @throws DomainException INVALID_ARGUMENT naming {@code field} if the token was not issued by
+     *     {@link #after} or was issued for another scope (another listing or filter)
      */
-    public static String keyOf(String token, String field) {
-        if (token.isEmpty()) {
+    public static String keyOf(String token, String scope, String field) {
+        if (token == null || token.isEmpty()) {
             return null;
         }
         String text;
@@ -34,10 +37,16 @@ public final class PageTokens {
         } catch (IllegalArgumentException e) {
             text = "";
         }
-        if (!text.startsWith(PREFIX) || text.length() == PREFIX.length()) {
+        int first = text.indexOf(SEPARATOR);
+        int last = text.lastIndexOf(SEPARATOR);
+        if (first < 0 || first == last || !text.substring(0, first).equals(MAGIC) || last == text.length() - 1) {
             throw DomainException.invalidArgument(field,
                     "is not a page token issued by this service; pass a token from an earlier response, or leave it empty to start from the beginning");
         }
-        return text.substring(PREFIX.length());
+        if (!text.substring(first + 1, last).equals(scope)) {
+            throw DomainException.invalidArgument(field,
+                    "was issued for a different query; send the same filter as the request that returned it, or leave it empty to start over");
+        }
+        return text.substring(last + 1);
     }
 }

@@ -23,6 +23,7 @@ public class UserManagement {
     static final int MAX_DISPLAY_NAME = 100;
     static final int MAX_EMAIL = 254;
     private static final String TYPE = "grocer.user.v1.User";
+    private static final String LIST_SCOPE = "ListUsers";
 
     // A pragmatic address check: a dot-atom local part, and a domain of DNS labels with an alphabetic TLD.
     private static final Pattern EMAIL = Pattern.compile(
@@ -51,7 +52,15 @@ public class UserManagement {
 
     /** The user with this id. */
     public User get(String id) {
-        checkId(id, "id");
+        return get(id, "id");
+    }
+
+    /**
+     * The user with this id, for callers whose request names the id differently (e.g. an order's
+     * {@code order.user_id}): a malformed id is reported as a violation of {@code field}.
+     */
+    public User get(String id, String field) {
+        checkId(id, field);
         return repository.findById(id).orElseThrow(() -> DomainException.notFound(TYPE, "user", id));
     }
 
@@ -82,7 +91,7 @@ public class UserManagement {
         Violations violations = new Violations();
         violations.check(limit >= 0, "limit", "must be 0 (no limit) or more, was " + limit);
         violations.throwIfAny();
-        String after = PageTokens.keyOf(pageToken, "page_token");
+        String after = PageTokens.keyOf(pageToken, LIST_SCOPE, "page_token");
         if (after != null && !TimeOrderedIds.isCanonicalUuid(after)) {
             throw DomainException.invalidArgument("page_token", "is not a page token issued by this service");
         }
@@ -91,7 +100,7 @@ public class UserManagement {
 
     /** The page token that resumes a listing after {@code user}. */
     public static String pageTokenAfter(User user) {
-        return PageTokens.after(user.id());
+        return PageTokens.after(LIST_SCOPE, user.id());
     }
 
     /**
