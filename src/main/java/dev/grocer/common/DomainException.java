@@ -103,6 +103,13 @@ public class DomainException extends RuntimeException {
         return new DomainException(Kind.UNAVAILABLE, reason, message, Map.of(), List.of(), null);
     }
 
+    /** This error with one more metadata entry, e.g. how much of a stream was applied before it. */
+    public DomainException withMetadata(String key, String value) {
+        Map<String, String> more = new java.util.HashMap<>(metadata);
+        more.put(key, value);
+        return new DomainException(kind, reason, getMessage(), more, violations, resource);
+    }
+
     public Kind kind() {
         return kind;
     }

@@ -10,6 +10,7 @@ import java.util.Set;
 import org.springframework.stereotype.Component;
 
 import dev.grocer.common.DomainException;
+import dev.grocer.common.Subscriber;
 import dev.grocer.common.Violations;
 
 /**
@@ -22,22 +23,9 @@ public class ChatRoom {
 
     static final int MAX_SENDER = 50;
 
-    /** Someone connected to the room; implemented by the transport. */
-    public interface Participant {
-
-        /** Queues a message without blocking; {@code false} when the participant's outbox is full. */
-        boolean offer(ChatMessage message);
-
-        /** Sends what was queued, as far as the participant's connection takes it now. */
-        void flush();
-
-        /** Disconnects the participant: normally if {@code reason} is {@code null}, else with that error. */
-        void close(DomainException reason);
-    }
-
     private final Clock clock;
     private final ChatProperties properties;
-    private final Set<Participant> participants = new LinkedHashSet<>();
+    private final Set<Subscriber<ChatMessage>> participants = new LinkedHashSet<>();
 
     ChatRoom(Clock clock, ChatProperties properties) {
         this.clock = clock;
@@ -45,7 +33,7 @@ public class ChatRoom {
     }
 
     /** Lets {@code participant} receive every message from now on. */
-    public synchronized void join(Participant participant) {
+    public synchronized void join(Subscriber<ChatMessage> participant) {
         if (participants.size() >= properties.maxParticipants()) {
             throw DomainException.resourceExhausted("CHAT_ROOM_FULL",
                     "the chat room is full (" + properties.maxParticipants() + " participants); try again later",
@@ -55,7 +43,7 @@ public class ChatRoom {
     }
 
     /** Stops delivering to {@code participant}; it may already be gone. */
-    public synchronized void leave(Participant participant) {
+    public synchronized void leave(Subscriber<ChatMessage> participant) {
         participants.remove(participant);
     }
 
@@ -71,11 +59,11 @@ public class ChatRoom {
      */
     public ChatMessage publish(String sender, String text) {
         ChatMessage message = validate(sender, text);
-        List<Participant> recipients;
-        List<Participant> tooSlow = new ArrayList<>();
+        List<Subscriber<ChatMessage>> recipients;
+        List<Subscriber<ChatMessage>> tooSlow = new ArrayList<>();
         // Queue under the lock so all participants see messages in one order; send outside it.
         synchronized (this) {
-            for (Participant p : participants) {
+            for (Subscriber<ChatMessage> p : participants) {
                 if (!p.offer(message)) {
                     tooSlow.add(p);
                 }
@@ -83,19 +71,19 @@ public class ChatRoom {
             tooSlow.forEach(participants::remove);
             recipients = List.copyOf(participants);
         }
-        for (Participant p : tooSlow) {
+        for (Subscriber<ChatMessage> p : tooSlow) {
             p.close(DomainException.resourceExhausted("CHAT_PARTICIPANT_TOO_SLOW",
                     "you were disconnected from the chat because you read messages more slowly than they arrived ("
                             + properties.outboxCapacity() + " were waiting); reconnect to continue",
                     Map.of("outbox_capacity", Integer.toString(properties.outboxCapacity()))));
         }
-        recipients.forEach(Participant::flush);
+        recipients.forEach(Subscriber::flush);
         return message;
     }
 
     /** Disconnects everyone, e.g. when the server shuts down. */
     public void closeAll(DomainException reason) {
-        List<Participant> all;
+        List<Subscriber<ChatMessage>> all;
         synchronized (this) {
             all = List.copyOf(participants);
             participants.clear();

@@ -10,7 +10,7 @@ import com.google.protobuf.Empty;
 
 import dev.grocer.common.DomainException;
 import dev.grocer.grpc.GrpcErrors;
-import dev.grocer.grpc.OutboundQueue;
+import dev.grocer.grpc.GrpcSubscriber;
 import dev.grocer.grpc.StreamPump;
 import dev.grocer.user.v1.ChatStreamRequest;
 import dev.grocer.user.v1.ChatStreamResponse;
@@ -23,7 +23,6 @@ import dev.grocer.user.v1.ListUsersRequest;
 import dev.grocer.user.v1.ListUsersResponse;
 import dev.grocer.user.v1.UpdateUserRequest;
 import dev.grocer.user.v1.UserServiceGrpc;
-import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import net.devh.boot.grpc.server.event.GrpcServerShutdownEvent;
 import net.devh.boot.grpc.server.service.GrpcService;
@@ -144,12 +143,14 @@ class UserGrpcService extends UserServiceGrpc.UserServiceImplBase {
 
     @Override
     public StreamObserver<ChatStreamRequest> chatStream(StreamObserver<ChatStreamResponse> response) {
-        GrpcParticipant participant = new GrpcParticipant((ServerCallStreamObserver<ChatStreamResponse>) response);
+        GrpcSubscriber<ChatMessage, ChatStreamResponse> participant =
+                new GrpcSubscriber<>(response, chatProperties.outboxCapacity(), UserMapper::toProto);
+        participant.onCancel(() -> chatRoom.leave(participant));
         chatRoom.join(participant);
         return new StreamObserver<>() {
             @Override
             public void onNext(ChatStreamRequest request) {
-                if (participant.closed) {
+                if (participant.isClosed()) {
                     return;
                 }
                 try {
@@ -178,38 +179,5 @@ class UserGrpcService extends UserServiceGrpc.UserServiceImplBase {
     void onServerShutdown() {
         chatRoom.closeAll(DomainException.unavailable("SERVER_SHUTTING_DOWN",
                 "the server is shutting down; reconnect to continue chatting"));
-    }
-
-    /** A chat participant connected through one ChatStream call. */
-    private final class GrpcParticipant implements ChatRoom.Participant {
-        private final OutboundQueue<ChatStreamResponse> outbox;
-        private volatile boolean closed;
-
-        GrpcParticipant(ServerCallStreamObserver<ChatStreamResponse> observer) {
-            this.outbox = new OutboundQueue<>(observer, chatProperties.outboxCapacity(), () -> {
-                closed = true;
-                chatRoom.leave(this);
-            });
-        }
-
-        @Override
-        public boolean offer(ChatMessage message) {
-            return outbox.offer(UserMapper.toProto(message));
-        }
-
-        @Override
-        public void flush() {
-            outbox.drain();
-        }
-
-        @Override
-        public void close(DomainException reason) {
-            closed = true;
-            if (reason == null) {
-                outbox.complete();
-            } else {
-                outbox.fail(GrpcErrors.toStatusRuntimeException(reason));
-            }
-        }
     }
 }
