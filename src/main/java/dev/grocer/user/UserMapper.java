@@ -1,13 +1,11 @@
 package dev.grocer.user;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.google.protobuf.Timestamp;
-
 import dev.grocer.common.DomainException;
 import dev.grocer.common.FieldViolation;
+import dev.grocer.grpc.ProtoTime;
 import dev.grocer.user.v1.ChatStreamResponse;
 import dev.grocer.user.v1.UpdateUserRequest;
 
@@ -21,8 +19,8 @@ final class UserMapper {
                 .setId(user.id())
                 .setDisplayName(user.displayName())
                 .setEmail(user.email())
-                .setCreateTime(toTimestamp(user.createTime()))
-                .setUpdateTime(toTimestamp(user.updateTime()))
+                .setCreateTime(ProtoTime.of(user.createTime()))
+                .setUpdateTime(ProtoTime.of(user.updateTime()))
                 .setEtag(user.etag())
                 .build();
     }
@@ -66,11 +64,7 @@ final class UserMapper {
         return ChatStreamResponse.newBuilder()
                 .setSender(message.sender())
                 .setText(message.text())
-                .setSendTime(toTimestamp(message.sendTime()))
+                .setSendTime(ProtoTime.of(message.sendTime()))
                 .build();
-    }
-
-    static Timestamp toTimestamp(Instant instant) {
-        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
     }
 }

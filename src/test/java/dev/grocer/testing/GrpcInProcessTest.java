@@ -27,7 +27,11 @@ import org.springframework.context.annotation.Primary;
         "grocer.users.list-chunk-size=2",
         "grocer.chat.max-participants=3",
         "grocer.chat.outbox-capacity=4",
-        "grocer.chat.max-message-length=20"})
+        "grocer.chat.max-message-length=20",
+        "grocer.orders.default-page-size=3",
+        "grocer.orders.max-page-size=5",
+        "grocer.orders.watch-outbox-capacity=4",
+        "grocer.orders.fulfilment.enabled=false"})
 @Import(GrpcInProcessTest.TestClock.class)
 public @interface GrpcInProcessTest {
 

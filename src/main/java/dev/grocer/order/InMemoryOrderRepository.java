@@ -1,0 +1,114 @@
+package dev.grocer.order;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.springframework.stereotype.Repository;
+
+import dev.grocer.common.DomainException;
+import dev.grocer.common.TimeOrderedIds;
+
+/**
+ * The default {@link OrderRepository}: orders in memory, lost on restart. Reads are lock-free; writes
+ * take one lock because each keeps two sorted maps (all orders, and orders by user) in step.
+ */
+@Repository
+class InMemoryOrderRepository implements OrderRepository {
+
+    static final String TYPE = "grocer.order.v1.Order";
+
+    private final Clock clock;
+    private final TimeOrderedIds ids;
+    private final ConcurrentSkipListMap<String, Order> orders = new ConcurrentSkipListMap<>();
+    // Keyed "userId/orderId": ids are fixed-length UUIDs, so one user's orders are one range in id order.
+    private final ConcurrentSkipListMap<String, Order> byUser = new ConcurrentSkipListMap<>();
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final Map<String, Order> createdByRequestId = new HashMap<>();
+    private long version;
+
+    InMemoryOrderRepository(Clock clock) {
+        this.clock = clock;
+        this.ids = new TimeOrderedIds(clock);
+    }
+
+    @Override
+    public Order create(NewOrder order, Money total, String requestId) {
+        writeLock.lock();
+        try {
+            if (requestId != null && createdByRequestId.containsKey(requestId)) {
+                return createdByRequestId.get(requestId);
+            }
+            Instant now = clock.instant();
+            Order created = new Order(ids.next(), order.userId(), order.items(), order.deliveryAddress(),
+                    OrderStatus.PLACED, total, now, now, ++version);
+            put(created);
+            if (requestId != null) {
+                createdByRequestId.put(requestId, created);
+            }
+            return created;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    @Override
+    public Optional<Order> findById(String id) {
+        return Optional.ofNullable(orders.get(id));
+    }
+
+    @Override
+    public Order update(Order next) {
+        writeLock.lock();
+        try {
+            Order current = orders.get(next.id());
+            if (current == null) {
+                throw DomainException.notFound(TYPE, "order", next.id());
+            }
+            if (current.version() != next.version()) {
+                throw DomainException.etagMismatch(TYPE, "order", next.id(), next.etag(), current.etag());
+            }
+            Order stored = new Order(current.id(), current.userId(), current.items(), next.deliveryAddress(),
+                    next.status(), current.total(), current.createTime(), clock.instant(), ++version);
+            put(stored);
+            return stored;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    @Override
+    public List<Order> listAfter(String afterId, int max) {
+        return firstOf(afterId == null ? orders.values() : orders.tailMap(afterId, false).values(), max);
+    }
+
+    @Override
+    public List<Order> listByUserAfter(String userId, String afterId, int max) {
+        String from = userId + "/" + (afterId == null ? "" : afterId);
+        // '0' is the character after '/', so this range holds exactly this user's keys.
+        return firstOf(byUser.subMap(from, afterId == null, userId + "0", false).values(), max);
+    }
+
+    private void put(Order order) {
+        orders.put(order.id(), order);
+        byUser.put(order.userId() + "/" + order.id(), order);
+    }
+
+    private static List<Order> firstOf(Collection<Order> values, int max) {
+        List<Order> page = new ArrayList<>(Math.min(max, 1024));
+        for (Order order : values) {
+            if (page.size() == max) {
+                break;
+            }
+            page.add(order);
+        }
+        return page;
+    }
+}

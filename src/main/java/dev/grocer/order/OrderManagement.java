@@ -1,0 +1,299 @@
+package dev.grocer.order;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Service;
+
+import dev.grocer.common.DomainException;
+import dev.grocer.common.PageRequest;
+import dev.grocer.common.Subscriber;
+import dev.grocer.common.TimeOrderedIds;
+import dev.grocer.common.Violations;
+import dev.grocer.user.UserManagement;
+
+/**
+ * OrderService's rules: what a valid order is, which changes each status allows, and who hears about
+ * each change. Writes to one order, and the events they publish, happen one at a time per order (a
+ * striped lock), so every watcher sees an order's events in the order they happened and a cancel and
+ * a fulfilment step can never both win.
+ */
+@Service
+public class OrderManagement {
+
+    static final int MAX_ITEMS = 100;
+    static final int MAX_QUANTITY = 10_000;
+    static final long MAX_UNIT_PRICE_UNITS = 1_000_000_000L;
+    private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
+    private static final Pattern POSTAL_CODE = Pattern.compile("[A-Za-z0-9 -]+");
+    private static final String TYPE = InMemoryOrderRepository.TYPE;
+
+    private final OrderRepository repository;
+    private final UserManagement users;
+    private final OrderProperties properties;
+    private final ApplicationEventPublisher events;
+    private final Object[] stripes = new Object[64];
+    // Watchers by order id; an order's set is read and written only while holding that order's stripe.
+    private final Map<String, Set<Subscriber<OrderEvent>>> watchers = new ConcurrentHashMap<>();
+
+    OrderManagement(OrderRepository repository, UserManagement users, OrderProperties properties,
+            ApplicationEventPublisher events) {
+        this.repository = repository;
+        this.users = users;
+        this.properties = properties;
+        this.events = events;
+        for (int i = 0; i < stripes.length; i++) {
+            stripes[i] = new Object();
+        }
+    }
+
+    /** Places an order for an existing user. */
+    public Order register(NewOrder order, String requestId) {
+        Violations violations = new Violations();
+        boolean userIdWellFormed = violations.check(TimeOrderedIds.isCanonicalUuid(order.userId()), "order.user_id",
+                "must be the id of an existing user (a lower-case UUID), was '" + order.userId() + "'");
+        List<OrderItem> items = checkItems(order.items(), violations);
+        Address address = checkAddress(order.deliveryAddress(), "order.delivery_address", violations);
+        String key = requestId == null || requestId.isEmpty() ? null : requestId;
+        violations.check(key == null || TimeOrderedIds.isCanonicalUuid(key), "request_id",
+                "must be a UUID in lower-case canonical form, or empty");
+        violations.throwIfAny();
+        if (userIdWellFormed) {
+            users.get(order.userId(), "order.user_id"); // NOT_FOUND for an unknown user
+        }
+        Money total = items.stream().map(i -> i.unitPrice().times(i.quantity())).reduce(Money::plus).orElseThrow();
+        Order created = repository.create(new NewOrder(order.userId(), items, address), total, key);
+        events.publishEvent(new OrderRegistered(created.id()));
+        return created;
+    }
+
+    /** The order with this id. */
+    public Order get(String id) {
+        return get(id, "id");
+    }
+
+    /** A page of orders, oldest first, optionally one user's only. */
+    public PageRequest.Page<Order> list(int pageSize, String pageToken, String userId) {
+        boolean byUser = userId != null && !userId.isEmpty();
+        if (byUser && !TimeOrderedIds.isCanonicalUuid(userId)) {
+            throw DomainException.invalidArgument("user_id", "must be a user id (a lower-case UUID) or empty, was '"
+                    + userId + "'");
+        }
+        PageRequest page = PageRequest.of(pageSize, pageToken, "ListOrders?user_id=" + (byUser ? userId : ""),
+                properties.defaultPageSize(), properties.maxPageSize(), TimeOrderedIds::isCanonicalUuid);
+        List<Order> fetched = byUser
+                ? repository.listByUserAfter(userId, page.afterKey(), page.fetchSize())
+                : repository.listAfter(page.afterKey(), page.fetchSize());
+        return page.toPage(fetched, Order::id);
+    }
+
+    /** Moves an order's delivery address; FAILED_PRECONDITION once the order is delivered or cancelled. */
+    public Order updateAddress(String orderId, Address address) {
+        Violations violations = new Violations();
+        checkId(orderId, "order_id", violations);
+        Address clean = checkAddress(address, "delivery_address", violations);
+        violations.throwIfAny();
+        synchronized (stripe(orderId)) {
+            Order current = get(orderId, "order_id");
+            rejectFinal(current, "update the address of");
+            Order updated = repository.update(current.withAddress(clean));
+            publish(new OrderEvent(OrderChange.ADDRESS_UPDATED, updated));
+            return updated;
+        }
+    }
+
+    /**
+     * Cancels an order; FAILED_PRECONDITION if it is already delivered or cancelled.
+     *
+     * @param etag the etag the caller read, or empty to cancel whatever the current version is
+     */
+    public Order cancel(String id, String etag) {
+        Violations violations = new Violations();
+        checkId(id, "id", violations);
+        violations.throwIfAny();
+        synchronized (stripe(id)) {
+            Order current = get(id, "id");
+            if (etag != null && !etag.isEmpty() && !etag.equals(current.etag())) {
+                throw DomainException.etagMismatch(TYPE, "order", id, etag, current.etag());
+            }
+            rejectFinal(current, "cancel");
+            Order cancelled = repository.update(current.withStatus(OrderStatus.CANCELLED));
+            publish(new OrderEvent(OrderChange.CANCELLED, cancelled));
+            return cancelled;
+        }
+    }
+
+    /**
+     * Moves an order one fulfilment step on, if it is still at {@code from}; a cancelled or already
+     * advanced order is left alone.
+     *
+     * @return the order after the step, or {@code null} if it was not at {@code from} (or is gone)
+     */
+    Order advance(String id, OrderStatus from) {
+        synchronized (stripe(id)) {
+            Order current = repository.findById(id).orElse(null);
+            if (current == null || current.status() != from) {
+                return null;
+            }
+            Order advanced = repository.update(current.withStatus(from.next()));
+            publish(new OrderEvent(OrderChange.STATUS_CHANGED, advanced));
+            return advanced;
+        }
+    }
+
+    /**
+     * Sends {@code watcher} the order's current state, then every change until the order is final. A
+     * watcher of an order that is already final gets its state and is closed.
+     */
+    public void watch(String id, Subscriber<OrderEvent> watcher) {
+        Violations violations = new Violations();
+        checkId(id, "id", violations);
+        violations.throwIfAny();
+        synchronized (stripe(id)) {
+            Order current = get(id, "id");
+            watcher.offer(new OrderEvent(OrderChange.CURRENT_STATE, current));
+            if (current.status().isFinal()) {
+                watcher.close(null);
+            } else {
+                watchers.computeIfAbsent(id, k -> new HashSet<>()).add(watcher);
+            }
+        }
+        watcher.flush();
+    }
+
+    /** Stops sending to {@code watcher}, e.g. when its client went away. */
+    public void unwatch(String id, Subscriber<OrderEvent> watcher) {
+        synchronized (stripe(id)) {
+            Set<Subscriber<OrderEvent>> set = watchers.get(id);
+            if (set != null && set.remove(watcher) && set.isEmpty()) {
+                watchers.remove(id);
+            }
+        }
+    }
+
+    /** Ends every watch, e.g. when the server shuts down. */
+    public void closeAllWatches(DomainException reason) {
+        for (Object stripe : stripes) {
+            List<Subscriber<OrderEvent>> closing = new ArrayList<>();
+            synchronized (stripe) {
+                watchers.entrySet().removeIf(entry -> {
+                    if (stripe(entry.getKey()) != stripe) {
+                        return false;
+                    }
+                    closing.addAll(entry.getValue());
+                    return true;
+                });
+            }
+            closing.forEach(w -> w.close(reason));
+        }
+    }
+
+    // Called with the order's stripe held: queues the event for every watcher, in the order of writes.
+    private void publish(OrderEvent event) {
+        String id = event.order().id();
+        Set<Subscriber<OrderEvent>> set = watchers.get(id);
+        if (set == null) {
+            return;
+        }
+        boolean last = event.order().status().isFinal();
+        for (Subscriber<OrderEvent> watcher : List.copyOf(set)) {
+            if (!watcher.offer(event)) {
+                set.remove(watcher);
+                watcher.close(DomainException.resourceExhausted("WATCHER_TOO_SLOW",
+                        "this watch was ended because events arrived faster than they were read ("
+                                + properties.watchOutboxCapacity() + " were waiting); watch again to resume",
+                        Map.of("watch_outbox_capacity", Integer.toString(properties.watchOutboxCapacity()))));
+            } else if (last) {
+                watcher.close(null); // sends what is queued, then completes
+            } else {
+                watcher.flush();
+            }
+        }
+        if (last || set.isEmpty()) {
+            watchers.remove(id);
+        }
+    }
+
+    private Order get(String id, String field) {
+        Violations violations = new Violations();
+        checkId(id, field, violations);
+        violations.throwIfAny();
+        return repository.findById(id).orElseThrow(() -> DomainException.notFound(TYPE, "order", id));
+    }
+
+    private Object stripe(String id) {
+        return stripes[Math.floorMod(id.hashCode(), stripes.length)];
+    }
+
+    private static void rejectFinal(Order order, String action) {
+        if (order.status().isFinal()) {
+            String state = order.status() == OrderStatus.DELIVERED ? "DELIVERED" : "CANCELLED";
+            throw DomainException.failedPrecondition("ORDER_ALREADY_" + state,
+                    "cannot " + action + " order '" + order.id() + "': it is already " + state.toLowerCase(),
+                    Map.of("id", order.id(), "status", "ORDER_STATUS_" + state));
+        }
+    }
+
+    private static void checkId(String id, String field, Violations violations) {
+        if (violations.check(id != null && !id.isEmpty(), field, "is required")) {
+            violations.check(TimeOrderedIds.isCanonicalUuid(id), field,
+                    "must be an order id as returned by RegisterOrder (a lower-case UUID), was '" + id + "'");
+        }
+    }
+
+    private static List<OrderItem> checkItems(List<OrderItem> items, Violations violations) {
+        if (!violations.check(!items.isEmpty() && items.size() <= MAX_ITEMS, "order.items",
+                "must hold 1 to " + MAX_ITEMS + " items, held " + items.size())) {
+            return items;
+        }
+        List<OrderItem> clean = new ArrayList<>(items.size());
+        String currency = null;
+        for (int i = 0; i < items.size(); i++) {
+            String at = "order.items[" + i + "]";
+            OrderItem item = items.get(i);
+            String product = violations.singleLine(item.product(), at + ".product", 100);
+            violations.check(item.quantity() >= 1 && item.quantity() <= MAX_QUANTITY, at + ".quantity",
+                    "must be 1 to " + MAX_QUANTITY + ", was " + item.quantity());
+            Money price = item.unitPrice();
+            if (violations.check(price != null, at + ".unit_price", "is required")) {
+                if (violations.check(CURRENCY.matcher(price.currencyCode()).matches(), at + ".unit_price.currency_code",
+                        "must be a three-letter ISO 4217 code like EUR, was '" + price.currencyCode() + "'")) {
+                    if (currency == null) {
+                        currency = price.currencyCode();
+                    }
+                    violations.check(currency.equals(price.currencyCode()), at + ".unit_price.currency_code",
+                            "must be the currency of the order's first item (" + currency + "), was "
+                                    + price.currencyCode());
+                }
+                violations.check(price.units() >= 0 && price.units() <= MAX_UNIT_PRICE_UNITS,
+                        at + ".unit_price.units", "must be 0 to " + MAX_UNIT_PRICE_UNITS + ", was " + price.units());
+                violations.check(price.nanos() >= 0 && price.nanos() <= 999_999_999, at + ".unit_price.nanos",
+                        "must be 0 to 999999999 (prices are never negative), was " + price.nanos());
+            }
+            clean.add(new OrderItem(product, item.quantity(), price));
+        }
+        return clean;
+    }
+
+    private static Address checkAddress(Address address, String at, Violations violations) {
+        if (!violations.check(address != null, at, "is required")) {
+            return null;
+        }
+        Address clean = new Address(
+                violations.singleLine(address.street(), at + ".street", 200),
+                violations.singleLine(address.number(), at + ".number", 20),
+                violations.singleLine(address.city(), at + ".city", 100),
+                violations.singleLine(address.postalCode(), at + ".postal_code", 20));
+        if (!clean.postalCode().isEmpty() && clean.postalCode().length() <= 20) {
+            violations.check(POSTAL_CODE.matcher(clean.postalCode()).matches(), at + ".postal_code",
+                    "may hold only letters, digits, spaces and dashes, was '" + clean.postalCode() + "'");
+        }
+        return clean;
+    }
+}

@@ -1,0 +1,37 @@
+package dev.grocer.order;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Stores orders and enforces what only a store can: idempotent registration and compare-and-set writes.
+ * Input and state rules are checked before it gets here ({@link OrderManagement}). Implementations are
+ * thread-safe.
+ */
+public interface OrderRepository {
+
+    /**
+     * Stores a new order with a new id, status PLACED and the given total.
+     *
+     * @param requestId an idempotency key, or {@code null}: a second call with the same key returns the
+     *     order the first one stored (as it was then)
+     */
+    Order create(NewOrder order, Money total, String requestId);
+
+    /** The order with this id, if there is one. */
+    Optional<Order> findById(String id);
+
+    /**
+     * Replaces an order's address and status with those of {@code next}, if the stored order's version is
+     * still {@code next.version()}. Returns the stored order, with a new version and update time.
+     *
+     * @throws dev.grocer.common.DomainException NOT_FOUND, or ABORTED if the order changed meanwhile
+     */
+    Order update(Order next);
+
+    /** Up to {@code max} orders in id order after {@code afterId} ({@code null}: from the first). O(max). */
+    List<Order> listAfter(String afterId, int max);
+
+    /** Up to {@code max} of one user's orders in id order after {@code afterId}. O(max). */
+    List<Order> listByUserAfter(String userId, String afterId, int max);
+}
