@@ -45,7 +45,8 @@ import io.grpc.reflection.v1.ServiceResponse;
         "server.address=127.0.0.1"})
 class GrpcPlatformTest {
 
-    private static final List<String> SERVICES = List.of("grocer.user.v1.UserService", "grpc.health.v1.Health",
+    private static final List<String> SERVICES = List.of("grocer.user.v1.UserService",
+            "grocer.greeter.v1.GreeterService", "grpc.health.v1.Health",
             "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection");
 
     @Autowired

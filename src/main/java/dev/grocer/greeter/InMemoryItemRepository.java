@@ -1,0 +1,91 @@
+package dev.grocer.greeter;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.springframework.stereotype.Repository;
+
+import dev.grocer.common.TimeOrderedIds;
+
+/**
+ * The default {@link ItemRepository}: items in memory, lost on restart.
+ *
+ * <p>Reads are lock-free (a concurrent sorted map of immutable records). Writes take one lock, because
+ * a create checks and changes two structures at once (the items and the request-id index) and must not
+ * interleave with another create doing the same.
+ */
+@Repository
+class InMemoryItemRepository implements ItemRepository {
+
+    private final Clock clock;
+    private final TimeOrderedIds ids;
+    private final ConcurrentSkipListMap<String, Item> items = new ConcurrentSkipListMap<>();
+    private final ReentrantLock writeLock = new ReentrantLock();
+    // Read and written only while holding writeLock.
+    private final Map<String, Item> createdByRequestId = new HashMap<>();
+    private long revision;
+    private volatile long count;
+
+    InMemoryItemRepository(Clock clock) {
+        this.clock = clock;
+        this.ids = new TimeOrderedIds(clock);
+    }
+
+    @Override
+    public Item create(NewItem item, String requestId) {
+        writeLock.lock();
+        try {
+            if (requestId != null) {
+                Item first = createdByRequestId.get(requestId);
+                if (first != null) {
+                    return first;
+                }
+            }
+            Instant now = clock.instant();
+            Item created = new Item(ids.next(), item.name(), item.quantity(), now, now, nextEtag());
+            items.put(created.id(), created);
+            count++;
+            if (requestId != null) {
+                createdByRequestId.put(requestId, created);
+            }
+            return created;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    @Override
+    public Optional<Item> findById(String id) {
+        return Optional.ofNullable(items.get(id));
+    }
+
+    @Override
+    public List<Item> listAfter(String afterId, int max) {
+        NavigableMap<String, Item> tail = afterId == null ? items : items.tailMap(afterId, false);
+        List<Item> page = new ArrayList<>(Math.min(max, 1024));
+        for (Item item : tail.values()) {
+            if (page.size() == max) {
+                break;
+            }
+            page.add(item);
+        }
+        return page;
+    }
+
+    @Override
+    public long count() {
+        return count; // the sorted map's size() walks every entry
+    }
+
+    private String nextEtag() {
+        return Long.toString(++revision, 36);
+    }
+}

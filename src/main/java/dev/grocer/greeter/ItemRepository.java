@@ -1,0 +1,31 @@
+package dev.grocer.greeter;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Stores items and enforces what only a store can: idempotent creates. Input is validated before it
+ * gets here ({@link GreeterManagement}). Implementations are thread-safe: concurrent writes are never lost.
+ */
+interface ItemRepository {
+
+    /**
+     * Creates an item with a new id.
+     *
+     * @param requestId an idempotency key, or {@code null}: a second create with the same key returns the
+     *     item the first one created (as it was then)
+     */
+    Item create(NewItem item, String requestId);
+
+    /** The item with this id, if there is one. */
+    Optional<Item> findById(String id);
+
+    /**
+     * Up to {@code max} items in id order (creation order), starting after {@code afterId} ({@code null}:
+     * from the first). Costs O(max), whatever the number of items stored.
+     */
+    List<Item> listAfter(String afterId, int max);
+
+    /** How many items are stored. */
+    long count();
+}
