@@ -36,6 +36,29 @@ public final class Violations {
         return text;
     }
 
+    /**
+     * Checks a required id: present, and a lower-case canonical UUID as grocer issues them.
+     *
+     * @param whatItIs how to describe a valid value, e.g. "a user id as returned by CreateUser"
+     */
+    public boolean id(String id, String field, String whatItIs) {
+        return check(id != null && !id.isEmpty(), field, "is required")
+                && check(TimeOrderedIds.isCanonicalUuid(id), field,
+                        "must be " + whatItIs + " (a lower-case UUID), was '" + id + "'");
+    }
+
+    /**
+     * Checks an optional idempotency key (AIP-155) in field {@code request_id}: empty, or a UUID.
+     *
+     * @return the key, or {@code null} when the request carries none
+     */
+    public String requestId(String requestId) {
+        String key = requestId == null || requestId.isEmpty() ? null : requestId;
+        check(key == null || TimeOrderedIds.isCanonicalUuid(key), "request_id",
+                "must be a UUID in lower-case canonical form (e.g. 0190b8d2-6f1e-7c3a-9d4b-2f6c1e8a5b7d), or empty");
+        return key;
+    }
+
     /** Throws {@link DomainException#invalidArgument(List)} if anything was recorded. */
     public void throwIfAny() {
         if (!found.isEmpty()) {

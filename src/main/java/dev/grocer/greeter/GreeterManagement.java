@@ -57,9 +57,7 @@ class GreeterManagement {
         String name = violations.singleLine(item.name(), "item.name", MAX_NAME);
         violations.check(item.quantity() >= 1 && item.quantity() <= MAX_QUANTITY, "item.quantity",
                 "must be 1 to " + MAX_QUANTITY + ", was " + item.quantity());
-        String key = requestId == null || requestId.isEmpty() ? null : requestId;
-        violations.check(key == null || TimeOrderedIds.isCanonicalUuid(key), "request_id",
-                "must be a UUID in lower-case canonical form (e.g. 0190b8d2-6f1e-7c3a-9d4b-2f6c1e8a5b7d), or empty");
+        String key = violations.requestId(requestId);
         violations.throwIfAny();
         return items.create(new NewItem(name, item.quantity()), key);
     }
@@ -67,10 +65,7 @@ class GreeterManagement {
     /** The item with this id. */
     Item getItem(String id) {
         Violations violations = new Violations();
-        if (violations.check(id != null && !id.isEmpty(), "id", "is required")) {
-            violations.check(TimeOrderedIds.isCanonicalUuid(id), "id",
-                    "must be an item id as returned by AddItem (a lower-case UUID), was '" + id + "'");
-        }
+        violations.id(id, "id", "an item id as returned by AddItem");
         violations.throwIfAny();
         return items.findById(id).orElseThrow(() -> DomainException.notFound(ITEM_TYPE, "item", id));
     }

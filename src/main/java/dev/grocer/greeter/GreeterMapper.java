@@ -1,10 +1,7 @@
 package dev.grocer.greeter;
 
-import java.time.Instant;
-
-import com.google.protobuf.Timestamp;
-
 import dev.grocer.common.PageRequest.Page;
+import dev.grocer.grpc.ProtoTime;
 import dev.grocer.greeter.v1.ListItemsResponse;
 import dev.grocer.greeter.v1.SayHelloRequest;
 import dev.grocer.greeter.v1.SayHelloResponse;
@@ -37,8 +34,8 @@ final class GreeterMapper {
                 .setId(item.id())
                 .setName(item.name())
                 .setQuantity(item.quantity())
-                .setCreateTime(toTimestamp(item.createTime()))
-                .setUpdateTime(toTimestamp(item.updateTime()))
+                .setCreateTime(ProtoTime.of(item.createTime()))
+                .setUpdateTime(ProtoTime.of(item.updateTime()))
                 .setEtag(item.etag())
                 .build();
     }
@@ -47,9 +44,5 @@ final class GreeterMapper {
         ListItemsResponse.Builder response = ListItemsResponse.newBuilder().setNextPageToken(page.nextPageToken());
         page.items().forEach(item -> response.addItems(toProto(item)));
         return response.build();
-    }
-
-    static Timestamp toTimestamp(Instant instant) {
-        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
     }
 }

@@ -60,9 +60,7 @@ public class OrderManagement {
                 "must be the id of an existing user (a lower-case UUID), was '" + order.userId() + "'");
         List<OrderItem> items = checkItems(order.items(), violations);
         Address address = checkAddress(order.deliveryAddress(), "order.delivery_address", violations);
-        String key = requestId == null || requestId.isEmpty() ? null : requestId;
-        violations.check(key == null || TimeOrderedIds.isCanonicalUuid(key), "request_id",
-                "must be a UUID in lower-case canonical form, or empty");
+        String key = violations.requestId(requestId);
         violations.throwIfAny();
         if (userIdWellFormed) {
             users.get(order.userId(), "order.user_id"); // NOT_FOUND for an unknown user
@@ -241,10 +239,7 @@ public class OrderManagement {
     }
 
     private static void checkId(String id, String field, Violations violations) {
-        if (violations.check(id != null && !id.isEmpty(), field, "is required")) {
-            violations.check(TimeOrderedIds.isCanonicalUuid(id), field,
-                    "must be an order id as returned by RegisterOrder (a lower-case UUID), was '" + id + "'");
-        }
+        violations.id(id, field, "an order id as returned by RegisterOrder");
     }
 
     private static List<OrderItem> checkItems(List<OrderItem> items, Violations violations) {

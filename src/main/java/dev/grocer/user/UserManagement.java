@@ -24,6 +24,7 @@ public class UserManagement {
     static final int MAX_EMAIL = 254;
     private static final String TYPE = "grocer.user.v1.User";
     private static final String LIST_SCOPE = "ListUsers";
+    private static final String USER_ID = "a user id as returned by CreateUser";
 
     // A pragmatic address check: a dot-atom local part, and a domain of DNS labels with an alphabetic TLD.
     private static final Pattern EMAIL = Pattern.compile(
@@ -43,9 +44,7 @@ public class UserManagement {
         Violations violations = new Violations();
         NewUser clean = new NewUser(checkDisplayName(user.displayName(), violations),
                 checkEmail(user.email(), violations));
-        String key = requestId == null || requestId.isEmpty() ? null : requestId;
-        violations.check(key == null || TimeOrderedIds.isCanonicalUuid(key), "request_id",
-                "must be a UUID in lower-case canonical form (e.g. 0190b8d2-6f1e-7c3a-9d4b-2f6c1e8a5b7d), or empty");
+        String key = violations.requestId(requestId);
         violations.throwIfAny();
         return repository.create(clean, key);
     }
@@ -67,7 +66,7 @@ public class UserManagement {
     /** Changes the fields set in {@code changes}; see {@link UserRepository#update}. */
     public User update(String id, UserChanges changes, String etag) {
         Violations violations = new Violations();
-        checkIdInto(id, "user.id", violations);
+        violations.id(id, "user.id", USER_ID);
         UserChanges clean = new UserChanges(
                 changes.displayName() == null ? null : checkDisplayName(changes.displayName(), violations),
                 changes.email() == null ? null : checkEmail(changes.email(), violations));
@@ -134,15 +133,8 @@ public class UserManagement {
 
     private static void checkId(String id, String field) {
         Violations violations = new Violations();
-        checkIdInto(id, field, violations);
+        violations.id(id, field, USER_ID);
         violations.throwIfAny();
-    }
-
-    private static void checkIdInto(String id, String field, Violations violations) {
-        if (violations.check(id != null && !id.isEmpty(), field, "is required")) {
-            violations.check(TimeOrderedIds.isCanonicalUuid(id), field,
-                    "must be a user id as returned by CreateUser (a lower-case UUID), was '" + id + "'");
-        }
     }
 
     private static String emptyToNull(String value) {

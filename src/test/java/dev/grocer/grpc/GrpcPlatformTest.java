@@ -46,7 +46,7 @@ import io.grpc.reflection.v1.ServiceResponse;
 class GrpcPlatformTest {
 
     private static final List<String> SERVICES = List.of("grocer.user.v1.UserService",
-            "grocer.greeter.v1.GreeterService", "grpc.health.v1.Health",
+            "grocer.order.v1.OrderService", "grocer.greeter.v1.GreeterService", "grpc.health.v1.Health",
             "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection");
 
     @Autowired
