@@ -6,15 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.grocer.testing.Concurrently;
 import dev.grocer.testing.MutableClock;
 
 /** The in-memory item store under many threads at once, and its paging. */
@@ -23,29 +18,9 @@ class InMemoryItemRepositoryTest {
     private static final int THREADS = 8;
 
     private final InMemoryItemRepository repository = new InMemoryItemRepository(new MutableClock());
-    private final ExecutorService pool = Executors.newFixedThreadPool(THREADS);
 
-    @AfterEach
-    void stopPool() {
-        pool.shutdownNow();
-    }
-
-    /** Runs {@code task} on every thread at the same moment and returns each thread's result. */
-    private <T> List<T> onAllThreads(Callable<T> task) throws Exception {
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<T>> futures = new ArrayList<>();
-        for (int i = 0; i < THREADS; i++) {
-            futures.add(pool.submit(() -> {
-                start.await();
-                return task.call();
-            }));
-        }
-        start.countDown();
-        List<T> results = new ArrayList<>();
-        for (Future<T> f : futures) {
-            results.add(f.get(60, TimeUnit.SECONDS));
-        }
-        return results;
+    private static <T> List<T> onAllThreads(Callable<T> task) throws Exception {
+        return Concurrently.onThreads(THREADS, task);
     }
 
     @Test
