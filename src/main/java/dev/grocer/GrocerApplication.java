@@ -5,15 +5,23 @@ import java.time.Clock;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 
-/** Starts grocer: the gRPC server on 9090 and actuator over HTTP on 8080. */
+/**
+ * Starts grocer: the gRPC server on 9090 and actuator over HTTP on 8080; or, with the {@code client}
+ * profile, the client demo or shell against a running server.
+ */
 @SpringBootApplication
 @ConfigurationPropertiesScan
 public class GrocerApplication {
 
     public static void main(String[] args) {
-        SpringApplication.run(GrocerApplication.class, args);
+        ConfigurableApplicationContext context = SpringApplication.run(GrocerApplication.class, args);
+        if (context.getEnvironment().matchesProfiles("client")) {
+            // The client runs its demo or shell and ends; its exit code says whether the demo passed.
+            System.exit(SpringApplication.exit(context));
+        }
     }
 
     /** The one clock that stamps create and update times, so tests can substitute their own. */

@@ -36,5 +36,5 @@ public record OrderProperties(
      */
     public record Fulfilment(
             @DefaultValue("true") boolean enabled,
-            @DefaultValue("5s") @NotNull Duration stepDelay) {}
+            @DefaultValue("2s") @NotNull Duration stepDelay) {}
 }

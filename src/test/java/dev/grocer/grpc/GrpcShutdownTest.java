@@ -3,7 +3,6 @@ package dev.grocer.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -53,13 +52,13 @@ class GrpcShutdownTest {
 
     @Test
     void shutdown_turnsHealthNotServingAndReadinessRefusingAndEndsOpenStreams() throws Exception {
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(GrocerApplication.class)
-                .properties(Map.of("grpc.server.port", "0", "grpc.server.address", "127.0.0.1",
-                        "server.port", "0", "server.address", "127.0.0.1"))
-                .run();
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(GrocerApplication.class).run(
+                "--grpc.server.port=0", "--grpc.server.address=127.0.0.1",
+                "--server.port=0", "--server.address=127.0.0.1");
         ApplicationAvailability availability = context.getBean(ApplicationAvailability.class);
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", context.getBean(GrpcServerStatus.class).port())
-                .usePlaintext().build();
+        int port = context.getBean(GrpcServerStatus.class).port();
+        assertThat(port).isPositive().isNotEqualTo(9090);
+        channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
         RecordingObserver<HealthCheckRequest, HealthCheckResponse> watch = RecordingObserver.autoFlowControl();
         HealthGrpc.newStub(channel).watch(
                 HealthCheckRequest.newBuilder().setService("grocer.user.v1.UserService").build(), watch);
