@@ -250,6 +250,13 @@ class ClientDemo implements CommandLineRunner, ExitCodeGenerator {
         step("OrderService/RegisterOrder", "order " + order.getId() + ": " + order.getItemsCount() + " items, total "
                 + money(order.getTotal()) + ", " + order.getStatus());
 
+        // Watch from the start, so every change shows: the address updates below and the fulfilment
+        // simulator's steps. A generous deadline, in case the simulator is off.
+        Collector<WatchOrderResponse> watch = new Collector<>();
+        stubs.ordersAsync().withDeadlineAfter(60, TimeUnit.SECONDS)
+                .watchOrder(WatchOrderRequest.newBuilder().setId(order.getId()).build(), watch);
+        watch.awaitMessage(event -> true, "the order's current state from WatchOrder");
+
         Collector<UpdateOrderResponse> moved = new Collector<>();
         StreamObserver<UpdateOrderRequest> moves = stubs.ordersAsync().updateOrder(moved);
         moves.onNext(UpdateOrderRequest.newBuilder().setOrderId(order.getId()).setDeliveryAddress(WORK).build());
@@ -265,19 +272,16 @@ class ClientDemo implements CommandLineRunner, ExitCodeGenerator {
         step("OrderService/GetOrder", "order " + fetched.getId() + " goes to "
                 + address(fetched.getDeliveryAddress()) + ", " + fetched.getStatus());
 
-        // The fulfilment simulator moves the order on; give it a generous deadline in case it is off.
-        Iterator<WatchOrderResponse> watch = stubs.orders().withDeadlineAfter(60, TimeUnit.SECONDS)
-                .watchOrder(WatchOrderRequest.newBuilder().setId(order.getId()).build());
-        OrderStatus last = OrderStatus.ORDER_STATUS_UNSPECIFIED;
         try {
-            while (watch.hasNext()) {
-                WatchOrderResponse event = watch.next();
-                last = event.getOrder().getStatus();
-                step("OrderService/WatchOrder", event.getChange() + " -> " + last);
-            }
+            watch.awaitEnd("WatchOrder", TimeUnit.SECONDS.toMillis(61));
         } catch (StatusRuntimeException e) {
             throw new StepFailed("WatchOrder did not see the order delivered within 60 s ("
                     + e.getStatus().getCode() + "); is grocer.orders.fulfilment.enabled on?");
+        }
+        OrderStatus last = OrderStatus.ORDER_STATUS_UNSPECIFIED;
+        for (WatchOrderResponse event : watch.messages()) {
+            last = event.getOrder().getStatus();
+            step("OrderService/WatchOrder", event.getChange() + " -> " + last);
         }
         check(last == OrderStatus.ORDER_STATUS_DELIVERED, "WatchOrder ended at " + last);
 
@@ -493,9 +497,13 @@ class ClientDemo implements CommandLineRunner, ExitCodeGenerator {
         }
 
         void awaitEnd(String what) {
+            awaitEnd(what, TimeUnit.SECONDS.toMillis(10));
+        }
+
+        void awaitEnd(String what, long millis) {
             try {
-                if (!ended.await(10, TimeUnit.SECONDS)) {
-                    throw new StepFailed(what + " did not end within 10 s");
+                if (!ended.await(millis, TimeUnit.MILLISECONDS)) {
+                    throw new StepFailed(what + " did not end within " + millis / 1000 + " s");
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -37,7 +37,7 @@ class ClientDemoTest {
         server = new SpringApplicationBuilder(GrocerApplication.class).run(
                 "--grpc.server.port=0", "--grpc.server.address=127.0.0.1",
                 "--server.port=0", "--server.address=127.0.0.1",
-                "--grocer.orders.fulfilment.step-delay=200ms");
+                "--grocer.orders.fulfilment.step-delay=1s");
         port = grpcPort(server);
         assertThat(port).isPositive().isNotEqualTo(9090);
     }
@@ -88,10 +88,14 @@ class ClientDemoTest {
                         + "    INVALID_ARGUMENT: invalid request: user.email: must be an email address like name@example.com, was 'not-an-email'\n"
                         + "      reason: INVALID_ARGUMENT (grocer)\n"
                         + "      field user.email: must be an email address like name@example.com, was 'not-an-email'\n")
-                .contains("[OrderService/WatchOrder] ORDER_CHANGE_STATUS_CHANGED -> ORDER_STATUS_DELIVERED")
+                .contains("[OrderService/WatchOrder] ORDER_CHANGE_CURRENT_STATE -> ORDER_STATUS_PLACED\n")
+                .contains("[OrderService/WatchOrder] ORDER_CHANGE_STATUS_CHANGED -> ORDER_STATUS_DELIVERED\n"
+                        + "[OrderService/CancelOrder]")
                 .contains("[OrderService/WatchOrder with a 100 ms deadline] failed as expected with\n    DEADLINE_EXCEEDED")
                 .contains("failed as expected with\n    UNAVAILABLE: io exception\n      cause: ")
                 .doesNotContain("Exception\n\tat ");
+        // The watch began before the two address updates, so it saw both.
+        assertThat(output.getOut().split("ORDER_CHANGE_ADDRESS_UPDATED", -1)).hasSize(3);
     }
 
     @Test
