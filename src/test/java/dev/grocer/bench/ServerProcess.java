@@ -1,0 +1,124 @@
+package dev.grocer.bench;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+
+/** A server under test in a process of its own, on free loopback ports, stopped by its PID. */
+final class ServerProcess implements AutoCloseable {
+
+    /** Which server. */
+    enum Kind { GROCER, BARE }
+
+    private final Process process;
+    private final int port;
+    private final double startSeconds;
+
+    private ServerProcess(Process process, int port, double startSeconds) {
+        this.process = process;
+        this.port = port;
+        this.startSeconds = startSeconds;
+    }
+
+    /** Starts a server and waits until its gRPC health service answers SERVING. */
+    static ServerProcess start(Kind kind, Path jar, List<String> jvmOptions, Path log) throws Exception {
+        int port = freePort();
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        if (kind == Kind.GROCER) {
+            command.addAll(List.of("-jar", jar.toString(),
+                    "--grpc.server.port=" + port, "--grpc.server.address=127.0.0.1",
+                    "--server.port=" + freePort(), "--server.address=127.0.0.1",
+                    "--grocer.users.max-batch-size=100000",
+                    "--grocer.orders.fulfilment.enabled=false",
+                    "--logging.level.root=WARN"));
+        } else {
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), BareServer.class.getName(),
+                    Integer.toString(port)));
+        }
+        Files.createDirectories(log.getParent());
+        long begun = System.nanoTime();
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        awaitServing(process, port, log);
+        return new ServerProcess(process, port, (System.nanoTime() - begun) / 1e9);
+    }
+
+    private static void awaitServing(Process process, int port, Path log) throws InterruptedException {
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        try {
+            long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < giveUp) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("the server exited; see " + log);
+                }
+                try {
+                    if (HealthGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.SECONDS)
+                            .check(HealthCheckRequest.getDefaultInstance()).getStatus() == ServingStatus.SERVING) {
+                        return;
+                    }
+                } catch (RuntimeException notYet) {
+                    // not listening yet
+                }
+                Thread.sleep(5);
+            }
+            throw new IllegalStateException("the server did not serve within 60 s; see " + log);
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** Seconds from the process start to the first SERVING answer of its health service. */
+    double startSeconds() {
+        return startSeconds;
+    }
+
+    /** The process's resident memory, in bytes, from /proc. */
+    long residentBytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        throw new IOException("no VmRSS for pid " + process.pid());
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** The grocer jar Maven built: target/grocer-VERSION.jar. */
+    static Path grocerJar(Path target) {
+        File[] jars = target.toFile().listFiles((dir, name) -> name.startsWith("grocer-") && name.endsWith(".jar")
+                && !name.endsWith("-plain.jar"));
+        if (jars == null || jars.length != 1) {
+            throw new IllegalStateException("expected one grocer jar in " + target + "; run the bench through Maven");
+        }
+        return jars[0].toPath();
+    }
+}
