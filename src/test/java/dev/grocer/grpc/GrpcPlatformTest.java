@@ -9,7 +9,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -37,12 +36,9 @@ import io.grpc.reflection.v1.ServiceResponse;
 
 /**
  * The real server, as a user meets it: gRPC over Netty on a free loopback port (reflection, health,
- * UserService) and actuator over HTTP.
+ * UserService) and actuator over HTTP (health, info).
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "grpc.server.port=0",
-        "grpc.server.address=127.0.0.1",
-        "server.address=127.0.0.1"})
+@GrpcNettyTest
 class GrpcPlatformTest {
 
     private static final List<String> SERVICES = List.of("grocer.user.v1.UserService",
