@@ -2,6 +2,7 @@ package dev.grocer.grpc;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
@@ -70,12 +71,13 @@ class GrpcAccessLog implements ServerInterceptor {
                 return;
             }
             String method = getMethodDescriptor().getFullMethodName();
-            String duration = String.format("%.2f", (System.nanoTime() - startNanos) / 1_000_000.0);
+            double millis = Math.round((System.nanoTime() - startNanos) / 10_000.0) / 100.0;
+            String duration = String.format(Locale.ROOT, "%.2f", millis);
             String peer = peer(getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
             log.atDebug()
                     .addKeyValue("grpc.method", method)
                     .addKeyValue("grpc.status", code.name())
-                    .addKeyValue("duration_ms", duration)
+                    .addKeyValue("duration_ms", millis)
                     .addKeyValue("peer", peer)
                     .log("grpc.method={} grpc.status={} duration_ms={} peer={}", method, code, duration, peer);
         }
