@@ -22,10 +22,6 @@ RUN if [ -n "$VCS_REF" ]; then printf 'git.commit.id=%s\n' "$VCS_REF" > src/main
 
 # ---- runtime: a JRE and the four layers, from the least to the most often changed ------------------
 FROM eclipse-temurin:17-jre
-ARG VCS_REF=""
-LABEL org.opencontainers.image.title="grocer" \
-      org.opencontainers.image.description="A gRPC service on Spring Boot: users, orders and greetings" \
-      org.opencontainers.image.revision="${VCS_REF}"
 RUN useradd --system --uid 10001 --user-group --no-create-home --home-dir /app --shell /usr/sbin/nologin grocer
 WORKDIR /app
 COPY --from=build /workspace/target/extracted/dependencies/ ./
@@ -47,3 +43,8 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
   CMD curl -fsS -o /dev/null "http://127.0.0.1:${SERVER_PORT:-8080}/actuator/health/readiness" || exit 1
 # exec: java becomes PID 1 and gets SIGTERM itself; arguments after the image name go to Spring.
 ENTRYPOINT ["sh", "-c", "exec java -XX:SharedArchiveFile=grocer.jsa $JAVA_OPTS -jar grocer.jar \"$@\"", "grocer"]
+# Last, so that a new commit does not invalidate the layers above.
+ARG VCS_REF=""
+LABEL org.opencontainers.image.title="grocer" \
+      org.opencontainers.image.description="A gRPC service on Spring Boot: users, orders and greetings" \
+      org.opencontainers.image.revision="${VCS_REF}"

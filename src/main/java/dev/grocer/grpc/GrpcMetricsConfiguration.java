@@ -26,17 +26,18 @@ import net.devh.boot.grpc.server.interceptor.GrpcGlobalServerInterceptor;
  * and the long-task timer {@code grpc.server.active} (calls in flight).
  *
  * <p>The starter would also count every call with its own interceptor ({@code grpc.server.processing.duration})
- * and its gRFC A66 stream tracer ({@code grpc.server.call.*}); {@code GrocerApplication} excludes both
- * (their auto-configuration and the starter's own observation interceptor). The starter places its
- * observation interceptor inside the {@code @GrpcAdvice} exception handling, where every mapped error is
- * tagged UNKNOWN; this one sits outside it ({@link GrpcInterceptorOrder#OBSERVATION}).
+ * and its gRFC A66 stream tracer ({@code grpc.server.call.*}), and it registers its observation
+ * interceptor inside the {@code @GrpcAdvice} exception handling, where every mapped error is tagged
+ * UNKNOWN. {@code GrocerApplication} excludes the two auto-configurations that register all three; this
+ * class registers the observation interceptor again, outside the exception handling
+ * ({@link GrpcInterceptorOrder#OBSERVATION}).
  */
 @Configuration(proxyBeanMethods = false)
 class GrpcMetricsConfiguration {
 
-    /** Observation events become one counter per message; calls are what grocer counts. */
     private static final String ACTIVE_CALLS = "grpc.server.active";
     private static final String STATUS_CODE = LowCardinalityKeyNames.STATUS_CODE.asString();
+    /** Observation events become one counter per message; calls are what grocer counts. */
     private static final Set<String> MESSAGE_EVENT_METERS =
             Set.of("grpc.server.received", "grpc.server.sent", "grpc.server.cancelled");
 

@@ -41,7 +41,8 @@ import io.grpc.protobuf.services.HealthStatusManager;
 class GrpcAccessLogTest {
 
     private static final String LOGGER = GrpcAccessLog.class.getName();
-    private static final String LINE = "grpc.method=%s grpc.status=%s duration_ms=\\d+\\.\\d{2} peer=127\\.0\\.0\\.1:\\d+";
+    private static final String LINE =
+            "grpc.method=%s grpc.status=%s duration_ms=\\d+\\.\\d{2} peer=127\\.0\\.0\\.1:\\d+";
 
     @Autowired
     GrpcServerStatus serverStatus;
@@ -76,9 +77,9 @@ class GrpcAccessLogTest {
         assertThat(invalid.code()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         List<String> lines = accessLines(output);
         assertThat(lines).hasSize(2);
-        assertThat(lines.get(0)).containsPattern(LINE.formatted("grocer\\.greeter\\.v1\\.GreeterService/SayHello", "OK"));
-        assertThat(lines.get(1))
-                .containsPattern(LINE.formatted("grocer\\.greeter\\.v1\\.GreeterService/SayHello", "INVALID_ARGUMENT"));
+        String method = "grocer\\.greeter\\.v1\\.GreeterService/SayHello";
+        assertThat(lines.get(0)).containsPattern(LINE.formatted(method, "OK"));
+        assertThat(lines.get(1)).containsPattern(LINE.formatted(method, "INVALID_ARGUMENT"));
         assertThat(lines).allSatisfy(line -> assertThat(line).contains("DEBUG"));
     }
 
