@@ -10,9 +10,13 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * Starts grocer: the gRPC server on 9090 and actuator over HTTP on 8080; or, with the {@code client}
- * profile, the client demo or shell against a running server.
+ * profile, the client demo or shell against a running server. Two of the starter's three gRPC server
+ * metric sets are excluded so that each call is counted once, by the observation that
+ * {@code dev.grocer.grpc.GrpcMetricsConfiguration} registers (README "Operations").
  */
-@SpringBootApplication
+@SpringBootApplication(excludeName = {
+        "net.devh.boot.grpc.server.autoconfigure.GrpcServerMetricAutoConfiguration",
+        "net.devh.boot.grpc.server.autoconfigure.GrpcServerMicrometerTraceAutoConfiguration"})
 @ConfigurationPropertiesScan
 public class GrocerApplication {
 

@@ -1,69 +1,50 @@
 package dev.grocer.grpc;
 
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
-import org.springframework.boot.availability.AvailabilityChangeEvent;
-import org.springframework.boot.availability.ReadinessState;
-import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.boot.actuate.info.Info;
+import org.springframework.boot.actuate.info.InfoContributor;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
+import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
-import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.protobuf.services.HealthStatusManager;
 import net.devh.boot.grpc.server.event.GrpcServerShutdownEvent;
 import net.devh.boot.grpc.server.event.GrpcServerStartedEvent;
 import net.devh.boot.grpc.server.event.GrpcServerTerminatedEvent;
 
 /**
- * What state the gRPC server is in, told to everyone who asks: the {@code grpc.health.v1} service (the
- * server as "" and each grocer service by its full name) and actuator's health ({@code grpcServer}; the
- * starter itself adds the port and services to actuator's info as {@code grpc.server}). As soon as shutdown begins, every gRPC health status turns NOT_SERVING
- * and readiness turns REFUSING_TRAFFIC, so load balancers stop sending calls before the server stops.
+ * Whether the gRPC server is serving, on which port and with which services: actuator's
+ * {@code grpcServer} health component (part of the readiness group, so readiness is DOWN until the server
+ * has started and from the moment it begins to shut down) and the {@code grpc.server} entry of
+ * {@code /actuator/info}. It reports the bound port, which differs from the configured one when
+ * {@code grpc.server.port} is 0.
  */
 @Component("grpcServer")
-class GrpcServerStatus implements HealthIndicator {
+class GrpcServerStatus implements HealthIndicator, InfoContributor {
 
-    private static final Logger log = LoggerFactory.getLogger(GrpcServerStatus.class);
+    private volatile State state = new State(false, -1, Map.of());
 
-    private final HealthStatusManager health;
-    private final ApplicationEventPublisher events;
-    private volatile State state = new State(false, -1, List.of());
-
-    private record State(boolean serving, int port, List<String> services) {}
-
-    GrpcServerStatus(HealthStatusManager health, ApplicationEventPublisher events) {
-        this.health = health;
-        this.events = events;
-    }
+    /** Services by full name, each with its method names in order. */
+    private record State(boolean serving, int port, Map<String, List<String>> services) {}
 
     @EventListener
     void onStarted(GrpcServerStartedEvent event) {
-        List<String> services = event.getServer().getServices().stream()
+        Map<String, List<String>> services = new LinkedHashMap<>();
+        event.getServer().getServices().stream()
                 .map(ServerServiceDefinition::getServiceDescriptor)
-                .map(descriptor -> descriptor.getName())
-                .sorted()
-                .toList();
-        for (String service : services) {
-            if (service.startsWith("grocer.")) {
-                health.setStatus(service, ServingStatus.SERVING);
-            }
-        }
-        health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
-        // The bound port, not the configured one: they differ when grpc.server.port is 0.
-        state = new State(true, event.getServer().getPort(), services);
-    }
-
-    @EventListener(ContextClosedEvent.class)
-    void onShutdownBegins() {
-        log.info("Shutdown begins: gRPC health NOT_SERVING, readiness REFUSING_TRAFFIC");
-        health.enterTerminalState();
-        AvailabilityChangeEvent.publish(events, this, ReadinessState.REFUSING_TRAFFIC);
+                .sorted(Comparator.comparing(descriptor -> descriptor.getName()))
+                .forEach(descriptor -> services.put(descriptor.getName(), descriptor.getMethods().stream()
+                        .map(MethodDescriptor::getBareMethodName)
+                        .sorted()
+                        .toList()));
+        state = new State(true, event.getServer().getPort(), Map.copyOf(services));
     }
 
     @EventListener({GrpcServerShutdownEvent.class, GrpcServerTerminatedEvent.class})
@@ -77,10 +58,26 @@ class GrpcServerStatus implements HealthIndicator {
         return state.port();
     }
 
+    /** The full names of the services the server offers, in order. */
+    List<String> services() {
+        return state.services().keySet().stream().sorted().toList();
+    }
+
     @Override
     public Health health() {
         State current = state;
-        Health.Builder builder = current.serving() ? Health.up() : Health.down();
-        return builder.withDetail("port", current.port()).withDetail("services", current.services()).build();
+        return (current.serving() ? Health.up() : Health.down())
+                .withDetail("port", current.port())
+                .withDetail("services", services())
+                .build();
+    }
+
+    @Override
+    public void contribute(Info.Builder builder) {
+        State current = state;
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("port", current.port());
+        details.put("services", new TreeMap<>(current.services()));
+        builder.withDetail("grpc.server", details);
     }
 }

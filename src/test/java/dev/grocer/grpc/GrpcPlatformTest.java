@@ -2,14 +2,15 @@ package dev.grocer.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.InputStream;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -37,12 +38,9 @@ import io.grpc.reflection.v1.ServiceResponse;
 
 /**
  * The real server, as a user meets it: gRPC over Netty on a free loopback port (reflection, health,
- * UserService) and actuator over HTTP.
+ * UserService) and actuator over HTTP (health, info).
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "grpc.server.port=0",
-        "grpc.server.address=127.0.0.1",
-        "server.address=127.0.0.1"})
+@GrpcNettyTest
 class GrpcPlatformTest {
 
     private static final List<String> SERVICES = List.of("grocer.user.v1.UserService",
@@ -158,6 +156,27 @@ class GrpcPlatformTest {
         assertThat(grpc.path("port").asInt()).isEqualTo(serverStatus.port());
         assertThat(grpc.path("services").path("grocer.user.v1.UserService").toString()).isEqualTo(
                 "[\"ChatStream\",\"CreateUser\",\"CreateUsers\",\"DeleteUser\",\"GetUser\",\"ListUsers\",\"UpdateUser\"]");
+    }
+
+    @Test
+    void actuatorInfo_showsTheCommitTheBuildWasMadeFrom() throws Exception {
+        Properties git = new Properties();
+        try (InputStream in = getClass().getResourceAsStream("/git.properties")) {
+            if (in != null) {
+                git.load(in);
+            }
+        }
+
+        JsonNode info = http.getForObject("/actuator/info", JsonNode.class).path("git");
+
+        // A build without .git (a source archive, the image's build context) has no commit to show.
+        if (git.getProperty("git.commit.id") == null) {
+            assertThat(info.path("commit").isMissingNode()).isTrue();
+        } else {
+            assertThat(git.getProperty("git.commit.id")).startsWith(info.path("commit").path("id").asText());
+            assertThat(info.path("commit").path("id").asText()).hasSizeGreaterThanOrEqualTo(7);
+            assertThat(info.path("branch").asText()).isEqualTo(git.getProperty("git.branch"));
+        }
     }
 
     /** The status code of a failed call, for calls whose errors carry no grocer details. */

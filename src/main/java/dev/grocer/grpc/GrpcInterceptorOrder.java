@@ -1,0 +1,20 @@
+package dev.grocer.grpc;
+
+import net.devh.boot.grpc.common.util.InterceptorOrder;
+
+/**
+ * Where grocer's server interceptors sit, outermost first. All three wrap the starter's exception
+ * handling ({@code @GrpcAdvice}, order {@value InterceptorOrder#ORDER_GLOBAL_EXCEPTION_HANDLING}), so they
+ * see the status it closes a failed call with; interceptors inside it would only see calls that succeed.
+ */
+final class GrpcInterceptorOrder {
+
+    /** Metrics (and traces, once a tracer is added): the whole call, every status. */
+    static final int OBSERVATION = InterceptorOrder.ORDER_GLOBAL_EXCEPTION_HANDLING - 30;
+    /** The access log, inside the observation so its lines carry the trace id when there is one. */
+    static final int ACCESS_LOG = InterceptorOrder.ORDER_GLOBAL_EXCEPTION_HANDLING - 20;
+    /** The calls in flight, so that closing one at shutdown passes through the log and the metrics. */
+    static final int IN_FLIGHT = InterceptorOrder.ORDER_GLOBAL_EXCEPTION_HANDLING - 10;
+
+    private GrpcInterceptorOrder() {}
+}
