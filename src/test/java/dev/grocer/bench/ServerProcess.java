@@ -41,7 +41,7 @@ final class ServerProcess implements AutoCloseable {
             command.addAll(List.of("-jar", jar.toString(),
                     "--grpc.server.port=" + port, "--grpc.server.address=127.0.0.1",
                     "--server.port=" + freePort(), "--server.address=127.0.0.1",
-                    "--grocer.users.max-batch-size=100000",
+                    "--grocer.users.max-batch-size=10000",
                     "--grocer.orders.fulfilment.enabled=false",
                     "--logging.level.root=WARN"));
         } else {
