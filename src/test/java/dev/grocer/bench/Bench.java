@@ -58,6 +58,7 @@ public final class Bench {
     private final int starts = Integer.getInteger("bench.starts", 5);
     private final int streamUsers = Integer.getInteger("bench.streamUsers", 100_000);
     private final int scale = Integer.getInteger("bench.scale", 1_000_000);
+    private final List<String> phases = List.of(System.getProperty("bench.phases", "startup,unary,scale").split(","));
     private final List<String> jvm = Arrays.stream(System.getProperty("bench.jvm", "").split(" "))
             .filter(s -> !s.isBlank()).toList();
     private final Map<String, Object> results = new LinkedHashMap<>();
@@ -75,7 +76,9 @@ public final class Bench {
                 "java", System.getProperty("java.version")));
         results.put("settings", Map.of("warmup", warmup.toString(), "duration", duration.toString(), "rounds", rounds,
                 "connections", connections, "inFlight", inFlight, "jvmOptions", jvm));
-        startUp();
+        if (phases.contains("startup")) {
+            startUp();
+        }
         try (ServerProcess grocer = ServerProcess.start(ServerProcess.Kind.GROCER, jar, jvm, out.resolve("grocer.log"));
                 ServerProcess bare = ServerProcess.start(ServerProcess.Kind.BARE, jar, jvm, out.resolve("bare.log"));
                 LoadGenerator toGrocer = new LoadGenerator(grocer.port(), connections);
@@ -88,35 +91,55 @@ public final class Bench {
             List<String> grocerIds = createUsers(toGrocer.channels().get(0), 1_000, "small").ids();
             List<String> bareIds = createUsers(toBare.channels().get(0), 1_000, "small").ids();
 
-            unary("SayHello " + connections + "x" + inFlight, toGrocer, toBare, inFlight, ch -> sayHello(ch));
-            unary("GetUser " + connections + "x" + inFlight + " (1k users)", toGrocer, toBare, inFlight,
-                    getUser(grocerIds), getUser(bareIds));
-            unary("SayHello 1x1 (latency)", oneGrocer, oneBare, 1, ch -> sayHello(ch));
-
-            ordersPage(toGrocer, grocerIds.get(0), "1k", 1_000);
-
-            Populated grocerBig = createUsers(toGrocer.channels().get(0), streamUsers, "stream");
-            Populated bareBig = createUsers(toBare.channels().get(0), streamUsers, "stream");
-            record("CreateUsers (client stream) users/s", grocerBig.perSecond(), bareBig.perSecond(), "users/s");
-            listUsers(toGrocer.channels().get(0), toBare.channels().get(0));
-
-            Populated grocerScale = createUsers(toGrocer.channels().get(0), scale - streamUsers - 1_000, "scale");
-            Populated bareScale = createUsers(toBare.channels().get(0), scale - streamUsers - 1_000, "scale");
-            long grocerFull = grocer.residentBytes();
-            long bareFull = bare.residentBytes();
-            record("memory.at" + scale + "Users", grocerFull / 1e6, bareFull / 1e6, "MB resident with " + scale + " users");
-            record("memory.bytesPerUser", (grocerFull - grocerIdle) / (double) scale, (bareFull - bareIdle) / (double) scale,
-                    "bytes resident per user");
-            record("CreateUsers at scale users/s", grocerScale.perSecond(), bareScale.perSecond(), "users/s");
-            unary("GetUser " + connections + "x" + inFlight + " (" + scale / 1000 + "k users)", toGrocer, toBare, inFlight,
-                    getUser(grocerIds), getUser(bareIds));
-            ordersPage(toGrocer, grocerIds.get(0), scale / 1000 + "k", scale);
+            // JIT-compile both servers' call paths before any measured round; grocer's path is longer.
+            for (int i = 0; i < 3; i++) {
+                toGrocer.run(ch -> sayHello(ch), inFlight, warmup);
+                toBare.run(ch -> sayHello(ch), inFlight, warmup);
+                toGrocer.run(getUser(grocerIds), inFlight, warmup);
+                toBare.run(getUser(bareIds), inFlight, warmup);
+            }
+            if (phases.contains("unary")) {
+                unaryPhase(toGrocer, toBare, oneGrocer, oneBare, grocerIds, bareIds);
+            }
+            if (phases.contains("scale")) {
+                scalePhase(grocer, bare, toGrocer, toBare, grocerIds, bareIds, grocerIdle, bareIdle);
+            }
         }
         print();
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         Path file = out.resolve("results.json");
         json.writeValue(file.toFile(), results);
         System.out.println("\nresults written to " + file);
+    }
+
+    private void unaryPhase(LoadGenerator toGrocer, LoadGenerator toBare, LoadGenerator oneGrocer,
+            LoadGenerator oneBare, List<String> grocerIds, List<String> bareIds) throws InterruptedException {
+        unary("SayHello " + connections + "x" + inFlight, toGrocer, toBare, inFlight, ch -> sayHello(ch));
+        unary("GetUser " + connections + "x" + inFlight + " (1k users)", toGrocer, toBare, inFlight,
+                getUser(grocerIds), getUser(bareIds));
+        unary("SayHello 1x1 (latency)", oneGrocer, oneBare, 1, ch -> sayHello(ch));
+
+        ordersPage(toGrocer, grocerIds.get(0), "1k", 1_000);
+    }
+
+    private void scalePhase(ServerProcess grocer, ServerProcess bare, LoadGenerator toGrocer, LoadGenerator toBare,
+            List<String> grocerIds, List<String> bareIds, long grocerIdle, long bareIdle) throws Exception {
+        Populated grocerBig = createUsers(toGrocer.channels().get(0), streamUsers, "stream");
+        Populated bareBig = createUsers(toBare.channels().get(0), streamUsers, "stream");
+        record("CreateUsers (client stream) users/s", grocerBig.perSecond(), bareBig.perSecond(), "users/s");
+        listUsers(toGrocer.channels().get(0), toBare.channels().get(0));
+
+        Populated grocerScale = createUsers(toGrocer.channels().get(0), scale - streamUsers - 1_000, "scale");
+        Populated bareScale = createUsers(toBare.channels().get(0), scale - streamUsers - 1_000, "scale");
+        long grocerFull = grocer.residentBytes();
+        long bareFull = bare.residentBytes();
+        record("memory.at" + scale + "Users", grocerFull / 1e6, bareFull / 1e6, "MB resident with " + scale + " users");
+        record("memory.bytesPerUser", (grocerFull - grocerIdle) / (double) scale, (bareFull - bareIdle) / (double) scale,
+                "bytes resident per user");
+        record("CreateUsers at scale users/s", grocerScale.perSecond(), bareScale.perSecond(), "users/s");
+        unary("GetUser " + connections + "x" + inFlight + " (" + scale / 1000 + "k users)", toGrocer, toBare, inFlight,
+                getUser(grocerIds), getUser(bareIds));
+        ordersPage(toGrocer, grocerIds.get(0), scale / 1000 + "k", scale);
     }
 
     // --- scenarios ---------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -44,6 +45,8 @@ final class ServerProcess implements AutoCloseable {
                     "--grocer.users.max-batch-size=10000",
                     "--grocer.orders.fulfilment.enabled=false",
                     "--logging.level.root=WARN"));
+            command.addAll(Arrays.stream(System.getProperty("bench.grocerArgs", "").split(" "))
+                    .filter(arg -> !arg.isBlank()).toList());
         } else {
             command.addAll(List.of("-cp", System.getProperty("java.class.path"), BareServer.class.getName(),
                     Integer.toString(port)));
