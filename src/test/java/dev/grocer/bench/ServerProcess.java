@@ -66,6 +66,9 @@ final class ServerProcess implements AutoCloseable {
                 if (!process.isAlive()) {
                     throw new IllegalStateException("the server exited; see " + log);
                 }
+                // A refused connection puts the channel into reconnect backoff (1 s, then longer): skip it,
+                // or the backoff, not the server, decides when SERVING is seen.
+                channel.resetConnectBackoff();
                 try {
                     if (HealthGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.SECONDS)
                             .check(HealthCheckRequest.getDefaultInstance()).getStatus() == ServingStatus.SERVING) {
@@ -74,7 +77,7 @@ final class ServerProcess implements AutoCloseable {
                 } catch (RuntimeException notYet) {
                     // not listening yet
                 }
-                Thread.sleep(5);
+                Thread.sleep(25);
             }
             throw new IllegalStateException("the server did not serve within 60 s; see " + log);
         } finally {
