@@ -32,7 +32,9 @@ import io.grpc.stub.StreamObserver;
  * The benchmark's baseline: the same GreeterService.SayHello and UserService GetUser, ListUsers and
  * CreateUsers contract on plain grpc-java (a {@code ServerBuilder}, no Spring, no interceptors, no
  * validation beyond what the answers need), over the same kind of in-memory store.
- * Run as {@code BareServer PORT}; it prints nothing and serves until killed.
+ * Run as {@code BareServer PORT [direct]}: with {@code direct} its methods run on the event loop (like
+ * grocer's {@code grocer.grpc.direct-executor}), otherwise on grpc-java's default thread pool. It prints
+ * nothing and serves until killed.
  */
 public final class BareServer {
 
@@ -41,7 +43,11 @@ public final class BareServer {
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
         HealthStatusManager health = new HealthStatusManager();
-        Server server = NettyServerBuilder.forAddress(new java.net.InetSocketAddress("127.0.0.1", port))
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new java.net.InetSocketAddress("127.0.0.1", port));
+        if (args.length > 1 && args[1].equals("direct")) {
+            builder.directExecutor();
+        }
+        Server server = builder
                 .addService(new Greeter())
                 .addService(new Users())
                 .addService(health.getHealthService())

@@ -49,7 +49,7 @@ final class ServerProcess implements AutoCloseable {
                     .filter(arg -> !arg.isBlank()).toList());
         } else {
             command.addAll(List.of("-cp", System.getProperty("java.class.path"), BareServer.class.getName(),
-                    Integer.toString(port)));
+                    Integer.toString(port), Boolean.getBoolean("bench.bareDirect") ? "direct" : "pool"));
         }
         Files.createDirectories(log.getParent());
         long begun = System.nanoTime();
