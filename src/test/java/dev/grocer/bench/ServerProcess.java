@@ -39,6 +39,9 @@ final class ServerProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         if (kind == Kind.GROCER) {
+            // e.g. -XX:StartFlightRecording=... to profile grocer alone
+            command.addAll(Arrays.stream(System.getProperty("bench.grocerJvm", "").split(" "))
+                    .filter(option -> !option.isBlank()).toList());
             command.addAll(List.of("-jar", jar.toString(),
                     "--grpc.server.port=" + port, "--grpc.server.address=127.0.0.1",
                     "--server.port=" + freePort(), "--server.address=127.0.0.1",
