@@ -1,9 +1,10 @@
 package dev.grocer.grpc;
 
-import java.util.Comparator;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 import org.springframework.boot.actuate.health.Health;
@@ -29,22 +30,19 @@ import net.devh.boot.grpc.server.event.GrpcServerTerminatedEvent;
 @Component("grpcServer")
 class GrpcServerStatus implements HealthIndicator, InfoContributor {
 
-    private volatile State state = new State(false, -1, Map.of());
+    private volatile State state = new State(false, -1, Collections.emptySortedMap());
 
     /** Services by full name, each with its method names in order. */
-    private record State(boolean serving, int port, Map<String, List<String>> services) {}
+    private record State(boolean serving, int port, SortedMap<String, List<String>> services) {}
 
     @EventListener
     void onStarted(GrpcServerStartedEvent event) {
-        Map<String, List<String>> services = new LinkedHashMap<>();
-        event.getServer().getServices().stream()
-                .map(ServerServiceDefinition::getServiceDescriptor)
-                .sorted(Comparator.comparing(descriptor -> descriptor.getName()))
-                .forEach(descriptor -> services.put(descriptor.getName(), descriptor.getMethods().stream()
-                        .map(MethodDescriptor::getBareMethodName)
-                        .sorted()
-                        .toList()));
-        state = new State(true, event.getServer().getPort(), Map.copyOf(services));
+        SortedMap<String, List<String>> services = new TreeMap<>();
+        for (ServerServiceDefinition definition : event.getServer().getServices()) {
+            services.put(definition.getServiceDescriptor().getName(), definition.getServiceDescriptor().getMethods()
+                    .stream().map(MethodDescriptor::getBareMethodName).sorted().toList());
+        }
+        state = new State(true, event.getServer().getPort(), Collections.unmodifiableSortedMap(services));
     }
 
     @EventListener({GrpcServerShutdownEvent.class, GrpcServerTerminatedEvent.class})
@@ -60,7 +58,7 @@ class GrpcServerStatus implements HealthIndicator, InfoContributor {
 
     /** The full names of the services the server offers, in order. */
     List<String> services() {
-        return state.services().keySet().stream().sorted().toList();
+        return List.copyOf(state.services().keySet());
     }
 
     @Override
@@ -77,7 +75,7 @@ class GrpcServerStatus implements HealthIndicator, InfoContributor {
         State current = state;
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("port", current.port());
-        details.put("services", new TreeMap<>(current.services()));
+        details.put("services", current.services());
         builder.withDetail("grpc.server", details);
     }
 }

@@ -15,7 +15,7 @@ final class OrderMapper {
                 .setId(order.id())
                 .setUserId(order.userId())
                 .setDeliveryAddress(toProto(order.deliveryAddress()))
-                .setStatus(dev.grocer.order.v1.OrderStatus.valueOf("ORDER_STATUS_" + order.status().name()))
+                .setStatus(toProto(order.status()))
                 .setTotal(toProto(order.total()))
                 .setCreateTime(ProtoTime.of(order.createTime()))
                 .setUpdateTime(ProtoTime.of(order.updateTime()))
@@ -42,9 +42,30 @@ final class OrderMapper {
 
     static WatchOrderResponse toProto(OrderEvent event) {
         return WatchOrderResponse.newBuilder()
-                .setChange(dev.grocer.order.v1.OrderChange.valueOf("ORDER_CHANGE_" + event.change().name()))
+                .setChange(toProto(event.change()))
                 .setOrder(toProto(event.order()))
                 .build();
+    }
+
+    // Switches, not valueOf("ORDER_STATUS_" + name()): no string building per order, and the compiler
+    // insists on a case for every new domain value.
+    private static dev.grocer.order.v1.OrderStatus toProto(OrderStatus status) {
+        return switch (status) {
+            case PLACED -> dev.grocer.order.v1.OrderStatus.ORDER_STATUS_PLACED;
+            case PREPARING -> dev.grocer.order.v1.OrderStatus.ORDER_STATUS_PREPARING;
+            case OUT_FOR_DELIVERY -> dev.grocer.order.v1.OrderStatus.ORDER_STATUS_OUT_FOR_DELIVERY;
+            case DELIVERED -> dev.grocer.order.v1.OrderStatus.ORDER_STATUS_DELIVERED;
+            case CANCELLED -> dev.grocer.order.v1.OrderStatus.ORDER_STATUS_CANCELLED;
+        };
+    }
+
+    private static dev.grocer.order.v1.OrderChange toProto(OrderChange change) {
+        return switch (change) {
+            case CURRENT_STATE -> dev.grocer.order.v1.OrderChange.ORDER_CHANGE_CURRENT_STATE;
+            case ADDRESS_UPDATED -> dev.grocer.order.v1.OrderChange.ORDER_CHANGE_ADDRESS_UPDATED;
+            case STATUS_CHANGED -> dev.grocer.order.v1.OrderChange.ORDER_CHANGE_STATUS_CHANGED;
+            case CANCELLED -> dev.grocer.order.v1.OrderChange.ORDER_CHANGE_CANCELLED;
+        };
     }
 
     private static dev.grocer.order.v1.Address toProto(Address address) {
