@@ -10,8 +10,8 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * Starts grocer: the gRPC server on 9090 and actuator over HTTP on 8080; or, with the {@code client}
- * profile, the client demo or shell against a running server. Two of the starter's three gRPC server
- * metric sets are excluded so that each call is counted once, by the observation that
+ * profile, the client demo or shell against a running server. The starter's gRPC server metric and
+ * trace auto-configurations are excluded so that each call is counted once, by the interceptor that
  * {@code dev.grocer.grpc.GrpcMetricsConfiguration} registers (README "Operations").
  */
 @SpringBootApplication(excludeName = {

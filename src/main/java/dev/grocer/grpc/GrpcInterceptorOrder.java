@@ -9,9 +9,9 @@ import net.devh.boot.grpc.common.util.InterceptorOrder;
  */
 final class GrpcInterceptorOrder {
 
-    /** Metrics (and traces, once a tracer is added): the whole call, every status. */
-    static final int OBSERVATION = InterceptorOrder.ORDER_GLOBAL_EXCEPTION_HANDLING - 30;
-    /** The access log, inside the observation so its lines carry the trace id when there is one. */
+    /** Metrics: the whole call, every status. */
+    static final int METRICS = InterceptorOrder.ORDER_GLOBAL_EXCEPTION_HANDLING - 30;
+    /** The access log. */
     static final int ACCESS_LOG = InterceptorOrder.ORDER_GLOBAL_EXCEPTION_HANDLING - 20;
     /** The calls in flight, so that closing one at shutdown passes through the log and the metrics. */
     static final int IN_FLIGHT = InterceptorOrder.ORDER_GLOBAL_EXCEPTION_HANDLING - 10;

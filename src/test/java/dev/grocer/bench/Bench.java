@@ -63,6 +63,8 @@ public final class Bench {
             .filter(s -> !s.isBlank()).toList();
     private final Map<String, Object> results = new LinkedHashMap<>();
     private final List<String[]> table = new ArrayList<>();
+    private ServerProcess grocerServer;
+    private ServerProcess bareServer;
 
     public static void main(String[] args) throws Exception {
         new Bench().run();
@@ -85,6 +87,8 @@ public final class Bench {
                 LoadGenerator toBare = new LoadGenerator(bare.port(), connections);
                 LoadGenerator oneGrocer = new LoadGenerator(grocer.port(), 1);
                 LoadGenerator oneBare = new LoadGenerator(bare.port(), 1)) {
+            grocerServer = grocer;
+            bareServer = bare;
             long grocerIdle = grocer.residentBytes();
             long bareIdle = bare.residentBytes();
             record("memory.afterStart", grocerIdle / 1e6, bareIdle / 1e6, "MB resident after start");
@@ -185,23 +189,37 @@ public final class Bench {
         bare.run(bareCall, calls, warmup);
         List<LoadGenerator.Result> g = new ArrayList<>();
         List<LoadGenerator.Result> b = new ArrayList<>();
+        long[] cpu = new long[2]; // server CPU nanoseconds: grocer's, bare's
         for (int r = 0; r < rounds; r++) {
             // A B, then B A: drift of the machine lands on both sides alike.
             if (r % 2 == 0) {
-                g.add(grocer.run(grocerCall, calls, duration));
-                b.add(bare.run(bareCall, calls, duration));
+                g.add(measured(grocerServer, grocer, grocerCall, calls, cpu, 0));
+                b.add(measured(bareServer, bare, bareCall, calls, cpu, 1));
             } else {
-                b.add(bare.run(bareCall, calls, duration));
-                g.add(grocer.run(grocerCall, calls, duration));
+                b.add(measured(bareServer, bare, bareCall, calls, cpu, 1));
+                g.add(measured(grocerServer, grocer, grocerCall, calls, cpu, 0));
             }
         }
         LoadGenerator.Result grocerAll = merge(g);
         LoadGenerator.Result bareAll = merge(b);
         record(name + " calls/s", grocerAll.callsPerSecond(), bareAll.callsPerSecond(), "calls/s");
+        // Server CPU per call: unlike calls/s, it hardly depends on what else the machine is doing.
+        record(name + " server CPU us/call", cpu[0] / 1e3 / grocerAll.calls(), cpu[1] / 1e3 / bareAll.calls(),
+                "CPU microseconds per call");
         record(name + " p50 ms", grocerAll.percentileMillis(50), bareAll.percentileMillis(50), "ms");
         record(name + " p90 ms", grocerAll.percentileMillis(90), bareAll.percentileMillis(90), "ms");
         record(name + " p99 ms", grocerAll.percentileMillis(99), bareAll.percentileMillis(99), "ms");
         record(name + " errors", grocerAll.errors(), bareAll.errors(), "calls");
+    }
+
+    /** One measured round, adding the server's CPU time during it to {@code cpu[side]}. */
+    private <T> LoadGenerator.Result measured(ServerProcess server, LoadGenerator load,
+            Function<ManagedChannel, ListenableFuture<T>> call, int calls, long[] cpu, int side)
+            throws InterruptedException {
+        long before = server.cpuNanos();
+        LoadGenerator.Result result = load.run(call, calls, duration);
+        cpu[side] += server.cpuNanos() - before;
+        return result;
     }
 
     private void listUsers(ManagedChannel grocer, ManagedChannel bare) {

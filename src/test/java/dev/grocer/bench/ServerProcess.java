@@ -107,6 +107,12 @@ final class ServerProcess implements AutoCloseable {
         throw new IOException("no VmRSS for pid " + process.pid());
     }
 
+    /** CPU time the process has used so far (user and system, all threads), in nanoseconds. */
+    long cpuNanos() {
+        return process.toHandle().info().totalCpuDuration()
+                .orElseThrow(() -> new IllegalStateException("no CPU time for pid " + process.pid())).toNanos();
+    }
+
     @Override
     public void close() throws InterruptedException {
         process.destroy();

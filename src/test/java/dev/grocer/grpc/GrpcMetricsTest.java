@@ -18,25 +18,52 @@ import org.springframework.boot.test.web.client.TestRestTemplate;
 import dev.grocer.greeter.v1.GreeterServiceGrpc;
 import dev.grocer.greeter.v1.GetItemRequest;
 import dev.grocer.greeter.v1.SayHelloRequest;
+import dev.grocer.testing.RecordingObserver;
 import dev.grocer.testing.RpcError;
+import dev.grocer.user.v1.ChatStreamRequest;
+import dev.grocer.user.v1.ChatStreamResponse;
+import dev.grocer.user.v1.CreateUserRequest;
+import dev.grocer.user.v1.CreateUsersResponse;
+import dev.grocer.user.v1.User;
+import dev.grocer.user.v1.UserServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.micrometer.core.instrument.binder.grpc.MetricCollectingServerInterceptor;
+import net.devh.boot.grpc.server.interceptor.GlobalServerInterceptorRegistry;
+import net.devh.boot.grpc.server.scope.GrpcRequestScope;
 
 /**
  * {@code /actuator/prometheus} counts each gRPC call exactly once, in the one metric set grocer keeps
- * (the {@code grpc.server} observation timer), with the status the client saw, and serves the JVM
- * metrics beside it.
+ * (Micrometer's {@code grpc.server.processing.duration} timer and its message counters), with the status
+ * the client saw, shows the calls in flight, and serves the JVM metrics beside it.
  */
 @GrpcNettyTest
 class GrpcMetricsTest {
 
-    private static final String SAY_HELLO = "grpc_server_seconds_count{application=\"grocer\",error=\"none\","
-            + "grpc_status_code=\"%s\",rpc_method=\"SayHello\",rpc_service=\"grocer.greeter.v1.GreeterService\","
-            + "rpc_type=\"UNARY\"}";
-    private static final String GET_ITEM = "grpc_server_seconds_count{application=\"grocer\",error=\"none\","
-            + "grpc_status_code=\"%s\",rpc_method=\"GetItem\",rpc_service=\"grocer.greeter.v1.GreeterService\","
-            + "rpc_type=\"UNARY\"}";
+    private static final String GREETER = "grocer.greeter.v1.GreeterService";
+    private static final String USERS = "grocer.user.v1.UserService";
+
+    /** A Prometheus series of the gRPC server metrics; labels in the order Prometheus writes them. */
+    private static String series(String metric, String method, String type, String service, String status) {
+        return "grpc_server_" + metric + "{application=\"grocer\",method=\"" + method + "\",methodType=\""
+                + type + "\",service=\"" + service + "\"" + (status == null ? "" : ",statusCode=\"" + status + "\"")
+                + "}";
+    }
+
+    private static String calls(String method, String type, String service, String status) {
+        return series("processing_duration_seconds_count", method, type, service, status);
+    }
+
+    private static String received(String method, String type, String service) {
+        return series("requests_received_messages_total", method, type, service, null);
+    }
+
+    private static String sent(String method, String type, String service) {
+        return series("responses_sent_messages_total", method, type, service, null);
+    }
 
     @Autowired
     GrpcServerStatus serverStatus;
@@ -102,7 +129,10 @@ class GrpcMetricsTest {
 
         GreeterServiceGrpc.newBlockingStub(channel).sayHello(SayHelloRequest.newBuilder().setName("Ada").build());
 
-        assertThat(changesAfter(before)).isEqualTo(Map.of(SAY_HELLO.formatted("OK"), 1.0));
+        assertThat(changesAfter(before)).isEqualTo(Map.of(
+                calls("SayHello", "UNARY", GREETER, "OK"), 1.0,
+                received("SayHello", "UNARY", GREETER), 1.0,
+                sent("SayHello", "UNARY", GREETER), 1.0));
     }
 
     @Test
@@ -113,23 +143,76 @@ class GrpcMetricsTest {
                 .getItem(GetItemRequest.newBuilder().setId("0190a0a0-0000-7000-8000-000000000000").build()));
 
         assertThat(error.code()).isEqualTo(Status.Code.NOT_FOUND);
-        assertThat(changesAfter(before)).isEqualTo(Map.of(GET_ITEM.formatted("NOT_FOUND"), 1.0));
+        assertThat(changesAfter(before)).isEqualTo(Map.of(
+                calls("GetItem", "UNARY", GREETER, "NOT_FOUND"), 1.0,
+                received("GetItem", "UNARY", GREETER), 1.0));
+    }
+
+    @Test
+    void aClientStream_isOneCall_andCountsEachMessage() {
+        Map<String, Double> before = grpcCounts();
+        RecordingObserver<CreateUserRequest, CreateUsersResponse> response = RecordingObserver.autoFlowControl();
+
+        StreamObserver<CreateUserRequest> requests = UserServiceGrpc.newStub(channel).createUsers(response);
+        for (int i = 0; i < 3; i++) {
+            requests.onNext(CreateUserRequest.newBuilder().setUser(User.newBuilder()
+                    .setDisplayName("Metric " + i).setEmail("metric-" + i + "@example.com")).build());
+        }
+        requests.onCompleted();
+        response.awaitCompletion();
+
+        assertThat(response.values().get(0).getResultsCount()).isEqualTo(3);
+        assertThat(changesAfter(before)).isEqualTo(Map.of(
+                calls("CreateUsers", "CLIENT_STREAMING", USERS, "OK"), 1.0,
+                received("CreateUsers", "CLIENT_STREAMING", USERS), 3.0,
+                sent("CreateUsers", "CLIENT_STREAMING", USERS), 1.0));
+    }
+
+    @Test
+    void aCallInFlight_isCountedActiveUntilItEnds() {
+        double before = activeCalls();
+        RecordingObserver<ChatStreamRequest, ChatStreamResponse> messages = RecordingObserver.autoFlowControl();
+
+        StreamObserver<ChatStreamRequest> chat = UserServiceGrpc.newStub(channel).chatStream(messages);
+        await().until(() -> activeCalls() == before + 1);
+        chat.onCompleted();
+        messages.awaitCompletion();
+
+        await().until(() -> activeCalls() == before);
+    }
+
+    @Test
+    void everyMethodHasItsSeriesFromTheStart_andTheRequestScopeIsOff(
+            @Autowired GlobalServerInterceptorRegistry interceptors) {
+        String metrics = scrape();
+
+        assertThat(metrics).contains(calls("ChatStream", "BIDI_STREAMING", USERS, "OK") + " ",
+                calls("Watch", "SERVER_STREAMING", "grpc.health.v1.Health", "OK") + " ");
+        assertThat(interceptors.getServerInterceptors())
+                .noneMatch(GrpcRequestScope.class::isInstance)
+                .anyMatch(MetricCollectingServerInterceptor.class::isInstance)
+                .anyMatch(InFlightCalls.class::isInstance);
+    }
+
+    private double activeCalls() {
+        return scrape().lines()
+                .filter(line -> line.startsWith("grpc_server_calls_active{"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
     void prometheus_servesLatencyBucketsAndTheJvmMetrics() {
         GreeterServiceGrpc.newBlockingStub(channel).sayHello(SayHelloRequest.newBuilder().setName("Bob").build());
-        await().until(() -> grpcCounts().containsKey(SAY_HELLO.formatted("OK")));
+        String bucket = series("processing_duration_seconds_bucket", "SayHello", "UNARY", GREETER, "OK");
+        await().until(() -> scrape().contains(bucket.replace("}", ",le=\"0.005\"}")));
 
         String metrics = scrape();
 
-        assertThat(metrics).contains("grpc_server_seconds_bucket{application=\"grocer\",error=\"none\","
-                + "grpc_status_code=\"OK\",rpc_method=\"SayHello\",rpc_service=\"grocer.greeter.v1.GreeterService\","
-                + "rpc_type=\"UNARY\",le=\"0.005\"}");
-        assertThat(metrics).contains("grpc_server_active_seconds_count{application=\"grocer\","
-                + "rpc_method=\"SayHello\",rpc_service=\"grocer.greeter.v1.GreeterService\",rpc_type=\"UNARY\"} 0");
+        assertThat(metrics).contains(bucket.replace("}", ",le=\"10.0\"}"));
         assertThat(metrics).contains("jvm_memory_used_bytes{", "jvm_threads_live_threads{", "process_cpu_usage{");
-        assertThat(metrics).doesNotContain("grpc_server_call_", "grpc_server_processing_duration",
+        assertThat(metrics).doesNotContain("grpc_server_call_", "grpc_server_seconds", "grpc_server_active_seconds",
                 "grpc_server_received", "grpc_server_sent");
     }
 }
