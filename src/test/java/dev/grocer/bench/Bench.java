@@ -65,6 +65,8 @@ public final class Bench {
     private final List<String[]> table = new ArrayList<>();
     private ServerProcess grocerServer;
     private ServerProcess bareServer;
+    private long grocerLiveIdle;
+    private long bareLiveIdle;
 
     public static void main(String[] args) throws Exception {
         new Bench().run();
@@ -92,6 +94,8 @@ public final class Bench {
             long grocerIdle = grocer.residentBytes();
             long bareIdle = bare.residentBytes();
             record("memory.afterStart", grocerIdle / 1e6, bareIdle / 1e6, "MB resident after start");
+            grocerLiveIdle = grocer.liveHeapBytes();
+            bareLiveIdle = bare.liveHeapBytes();
             List<String> grocerIds = createUsers(toGrocer.channels().get(0), 1_000, "small").ids();
             List<String> bareIds = createUsers(toBare.channels().get(0), 1_000, "small").ids();
 
@@ -140,6 +144,8 @@ public final class Bench {
         record("memory.at" + scale + "Users", grocerFull / 1e6, bareFull / 1e6, "MB resident with " + scale + " users");
         record("memory.bytesPerUser", (grocerFull - grocerIdle) / (double) scale, (bareFull - bareIdle) / (double) scale,
                 "bytes resident per user");
+        record("memory.liveHeapBytesPerUser", (grocer.liveHeapBytes() - grocerLiveIdle) / (double) scale,
+                (bare.liveHeapBytes() - bareLiveIdle) / (double) scale, "bytes of live heap per user");
         record("CreateUsers at scale users/s", grocerScale.perSecond(), bareScale.perSecond(), "users/s");
         unary("GetUser " + connections + "x" + inFlight + " (" + scale / 1000 + "k users)", toGrocer, toBare, inFlight,
                 getUser(grocerIds), getUser(bareIds));
@@ -149,30 +155,53 @@ public final class Bench {
     // --- scenarios ---------------------------------------------------------------------------------------
 
     private void startUp() throws Exception {
-        Path archive = out.resolve("grocer.jsa");
-        Process training = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:ArchiveClassesAtExit=" + archive, "-Dspring.context.exit=onRefresh", "-jar", jar.toString(),
-                "--grpc.server.port=0", "--server.port=0", "--grpc.server.address=127.0.0.1", "--server.address=127.0.0.1")
-                .redirectErrorStream(true).redirectOutput(out.resolve("cds-training.log").toFile()).start();
-        if (!training.waitFor(120, TimeUnit.SECONDS) || !Files.exists(archive)) {
-            throw new IllegalStateException("CDS training failed; see " + out.resolve("cds-training.log"));
+        // The layout the container runs: the jar extracted, every class in a plain jar on the class path.
+        Path extracted = out.resolve("extracted");
+        run(out.resolve("extract.log"), "-Djarmode=tools", "-jar", jar.toString(), "extract", "--force",
+                "--destination", extracted.toString());
+        Path app = extracted.resolve(jar.getFileName());
+        // JDK 25 and later: an AOT cache (classes loaded and linked, and their profiles); before: CDS.
+        boolean aotCache = Runtime.version().feature() >= 25;
+        Path cache = out.resolve(aotCache ? "grocer.aot" : "grocer.jsa");
+        Files.deleteIfExists(cache);
+        run(out.resolve("cache-training.log"), aotCache ? "-XX:AOTCacheOutput=" + cache : "-XX:ArchiveClassesAtExit=" + cache,
+                "-Dspring.context.exit=onRefresh", "-jar", app.toString(), "--grpc.server.port=0", "--server.port=0",
+                "--grpc.server.address=127.0.0.1", "--server.address=127.0.0.1");
+        if (!Files.exists(cache)) {
+            throw new IllegalStateException("no " + cache + "; see " + out.resolve("cache-training.log"));
         }
-        List<String> withCds = new ArrayList<>(jvm);
-        withCds.add("-XX:SharedArchiveFile=" + archive);
-        double[] grocerPlain = new double[starts];
-        double[] grocerCds = new double[starts];
+        List<String> withCache = new ArrayList<>(jvm);
+        withCache.add((aotCache ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=") + cache);
+        double[] fat = new double[starts];
+        double[] plain = new double[starts];
+        double[] cached = new double[starts];
         double[] bare = new double[starts];
         for (int i = 0; i < starts; i++) {
-            grocerPlain[i] = startOnce(ServerProcess.Kind.GROCER, jvm);
-            grocerCds[i] = startOnce(ServerProcess.Kind.GROCER, withCds);
-            bare[i] = startOnce(ServerProcess.Kind.BARE, jvm);
+            fat[i] = startOnce(ServerProcess.Kind.GROCER, jar, jvm);
+            plain[i] = startOnce(ServerProcess.Kind.GROCER, app, jvm);
+            cached[i] = startOnce(ServerProcess.Kind.GROCER, app, withCache);
+            bare[i] = startOnce(ServerProcess.Kind.BARE, jar, jvm);
         }
-        record("startToServing.seconds (median of " + starts + ")", median(grocerPlain), median(bare), "s");
-        record("startToServing.seconds with CDS (grocer)", median(grocerCds), Double.NaN, "s");
+        String median = " (median of " + starts + ", s)";
+        record("start to SERVING, java -jar fat jar" + median, median(fat), median(bare), "s");
+        record("start to SERVING, extracted jar" + median, median(plain), Double.NaN, "s");
+        record("start to SERVING, extracted jar with " + (aotCache ? "AOT cache" : "CDS") + median, median(cached),
+                Double.NaN, "s");
     }
 
-    private double startOnce(ServerProcess.Kind kind, List<String> options) throws Exception {
-        try (ServerProcess server = ServerProcess.start(kind, jar, options, out.resolve("start-" + kind + ".log"))) {
+    private static void run(Path log, String... javaArgs) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of(javaArgs));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!process.waitFor(180, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            process.destroyForcibly();
+            throw new IllegalStateException(String.join(" ", javaArgs) + " failed; see " + log);
+        }
+    }
+
+    private double startOnce(ServerProcess.Kind kind, Path jarToRun, List<String> options) throws Exception {
+        try (ServerProcess server = ServerProcess.start(kind, jarToRun, options, out.resolve("start-" + kind + ".log"))) {
             return server.startSeconds();
         }
     }
@@ -261,8 +290,11 @@ public final class Bench {
                 OrderServiceGrpc.newFutureStub(ch).listOrders(
                         ListOrdersRequest.newBuilder().setUserId(userId).setPageSize(50).build());
         grocer.run(page, inFlight, warmup);
-        LoadGenerator.Result result = grocer.run(page, inFlight, duration);
+        long[] cpu = new long[1];
+        LoadGenerator.Result result = measured(grocerServer, grocer, page, inFlight, cpu, 0);
         record("ListOrders page of 50 (" + label + " orders) calls/s", result.callsPerSecond(), Double.NaN, "calls/s");
+        record("ListOrders page of 50 (" + label + " orders) server CPU us/call", cpu[0] / 1e3 / result.calls(),
+                Double.NaN, "CPU microseconds per call");
         record("ListOrders page of 50 (" + label + " orders) p50 ms", result.percentileMillis(50), Double.NaN, "ms");
     }
 

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 
 import io.grpc.ManagedChannel;
@@ -105,6 +107,29 @@ final class ServerProcess implements AutoCloseable {
             }
         }
         throw new IOException("no VmRSS for pid " + process.pid());
+    }
+
+    /**
+     * The bytes the process's heap holds after a full collection (the live data), from {@code jcmd}: what the
+     * stored records really cost, where resident memory also counts the garbage a heap grows to hold.
+     */
+    long liveHeapBytes() throws IOException, InterruptedException {
+        jcmd("GC.run");
+        Matcher used = Pattern.compile("used (\\d+)K").matcher(jcmd("GC.heap_info"));
+        if (!used.find()) {
+            throw new IOException("no heap use in jcmd GC.heap_info for pid " + process.pid());
+        }
+        return Long.parseLong(used.group(1)) * 1024;
+    }
+
+    private String jcmd(String command) throws IOException, InterruptedException {
+        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(process.pid()), command).redirectErrorStream(true).start();
+        String output = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (jcmd.waitFor() != 0) {
+            throw new IOException("jcmd " + command + " failed: " + output);
+        }
+        return output;
     }
 
     /** CPU time the process has used so far (user and system, all threads), in nanoseconds. */
