@@ -100,20 +100,18 @@ public final class GrpcErrors {
      * one line, since garbage on the wire is neither a server fault nor worth a stack trace.
      */
     private static com.google.rpc.Status fromMalformed(MalformedRequestException e) {
-        log.warn("Rejected a malformed request to {}: {}", e.method(), e.parserDetail());
-        String expected = e.messageType() == null ? "the method's request message" : e.messageType();
-        String message = e.invalidUtf8()
-                ? "the request has a string field that is not valid UTF-8; send every string as UTF-8"
-                : "the request is not a valid protobuf encoding of " + expected
-                        + "; send the serialized message the method expects";
+        log.warn("Rejected a malformed request to {}: {}", e.method(), e.logDetail());
         Map<String, String> metadata = new java.util.LinkedHashMap<>();
         metadata.put("method", e.method());
         if (e.messageType() != null) {
             metadata.put("message_type", e.messageType());
         }
+        if (e.messageIndex() >= 0) {
+            metadata.put("message_index", Integer.toString(e.messageIndex()));
+        }
         return com.google.rpc.Status.newBuilder()
                 .setCode(Code.INVALID_ARGUMENT_VALUE)
-                .setMessage(message)
+                .setMessage(e.getMessage())
                 .addDetails(Any.pack(errorInfo("MALFORMED_REQUEST", metadata)))
                 .build();
     }

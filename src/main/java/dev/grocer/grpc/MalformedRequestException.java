@@ -1,31 +1,54 @@
 package dev.grocer.grpc;
 
 /**
- * A request message that is not the protobuf its method expects: bytes that do not parse, or a string
- * field that is not valid UTF-8. The client's fault, not the server's: {@link GrpcErrors} maps it to
+ * A call whose request messages are not what its method takes: bytes that do not parse as the request
+ * message, a string field that is not valid UTF-8, or a unary or server-streaming call with no request
+ * message or more than one. The client's fault, not the server's: {@link GrpcErrors} maps it to
  * INVALID_ARGUMENT (reason {@code MALFORMED_REQUEST}) and logs one line without a stack trace.
  */
 final class MalformedRequestException extends RuntimeException {
 
     private final String method;
     private final String messageType;
-    private final boolean invalidUtf8;
-    private final String parserDetail;
+    private final String logDetail;
+    private final int messageIndex;
 
-    /**
-     * @param method the full method name, e.g. {@code grocer.user.v1.UserService/GetUser}
-     * @param messageType the full name of the request message type, or {@code null} if unknown
-     * @param parseError what the request marshaller threw
-     */
-    MalformedRequestException(String method, String messageType, Throwable parseError) {
-        super(null, null, false, false); // expected and frequent under attack: no stack trace to fill in
+    private MalformedRequestException(String method, String messageType, String clientMessage, String logDetail,
+            int messageIndex) {
+        super(clientMessage, null, false, false); // expected, and frequent under attack: no stack trace
         this.method = method;
         this.messageType = messageType;
-        String detail = detailOf(parseError);
-        this.parserDetail = detail;
-        this.invalidUtf8 = detail.contains("UTF-8");
+        this.logDetail = logDetail;
+        this.messageIndex = messageIndex;
     }
 
+    /**
+     * A request message that did not parse.
+     *
+     * @param method the full method name, e.g. {@code grocer.user.v1.UserService/GetUser}
+     * @param messageType the full name of the request message type, or {@code null} if unknown
+     * @param messageIndex the position of the message in the call's request stream, from 0
+     * @param parseError what the request marshaller threw
+     */
+    static MalformedRequestException unparsable(String method, String messageType, int messageIndex,
+            Throwable parseError) {
+        String detail = parserDetail(parseError);
+        String expected = messageType == null ? "the method's request message" : messageType;
+        String message = detail.contains("UTF-8")
+                ? "the request has a string field that is not valid UTF-8; send every string as UTF-8"
+                : "the request is not a valid protobuf encoding of " + expected
+                        + "; send the serialized message the method expects";
+        return new MalformedRequestException(method, messageType, message, detail, messageIndex);
+    }
+
+    /** A method that takes one request message got none, or more than one. */
+    static MalformedRequestException wrongMessageCount(String method, String messageType, boolean none) {
+        String sent = none ? "none" : "more than one";
+        return new MalformedRequestException(method, messageType,
+                method + " takes exactly one request message; the call sent " + sent, "sent " + sent, none ? -1 : 1);
+    }
+
+    /** The full method name, e.g. {@code grocer.user.v1.UserService/GetUser}. */
     String method() {
         return method;
     }
@@ -35,17 +58,20 @@ final class MalformedRequestException extends RuntimeException {
         return messageType;
     }
 
-    /** Whether the bytes were protobuf but a string field was not valid UTF-8. */
-    boolean invalidUtf8() {
-        return invalidUtf8;
+    /**
+     * The position of the bad message in the request stream, from 0 (every earlier one was handed to the
+     * service), or -1 when the call sent no message at all.
+     */
+    int messageIndex() {
+        return messageIndex;
     }
 
-    /** The parser's own words, for the server log only (they may name parser classes). */
-    String parserDetail() {
-        return parserDetail;
+    /** What went wrong in the parser's own words, for the server log only (they may name its classes). */
+    String logDetail() {
+        return logDetail;
     }
 
-    private static String detailOf(Throwable error) {
+    private static String parserDetail(Throwable error) {
         // The protobuf marshaller throws INTERNAL "Invalid protobuf byte sequence" caused by the parser's error.
         Throwable innermost = error;
         while (innermost.getCause() != null && innermost.getCause() != innermost) {

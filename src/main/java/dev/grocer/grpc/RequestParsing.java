@@ -30,6 +30,8 @@ import io.grpc.StatusRuntimeException;
  * itself, inside the interceptors: a parse failure closes the call with INVALID_ARGUMENT, reason
  * {@code MALFORMED_REQUEST}, mapped by {@link GrpcErrors}, so the access log and the metrics see it. The
  * service method is told the call was cancelled (so streams clean up) and hears nothing more of it.
+ * A unary or server-streaming call with no request message or more than one is rejected the same way
+ * (grpc-java's own handlers would answer INTERNAL, a server fault, for the client's mistake).
  */
 final class RequestParsing {
 
@@ -91,6 +93,7 @@ final class RequestParsing {
         private final MethodDescriptor<ReqT, RespT> method;
         // Listener callbacks never run concurrently (grpc-java serializes them), so no synchronization.
         private boolean rejected;
+        private int received;
 
         ParsingListener(ServerCall.Listener<ReqT> delegate, ServerCall<InputStream, RespT> call,
                 MethodDescriptor<ReqT, RespT> method) {
@@ -104,16 +107,18 @@ final class RequestParsing {
             if (rejected) {
                 return;
             }
+            int index = received++;
+            if (method.getType().clientSendsOneMessage() && index > 0) {
+                reject(MalformedRequestException.wrongMessageCount(method.getFullMethodName(), messageType(method),
+                        false));
+                return;
+            }
             ReqT request;
             try {
                 request = method.parseRequest(message);
             } catch (RuntimeException e) {
-                rejected = true;
-                // The service sees what a client that left would look like: its streams clean up.
-                delegate.onCancel();
-                StatusRuntimeException error = GrpcErrors.toStatusRuntimeException(
-                        new MalformedRequestException(method.getFullMethodName(), messageType(method), e));
-                call.close(error.getStatus(), error.getTrailers() == null ? new Metadata() : error.getTrailers());
+                reject(MalformedRequestException.unparsable(method.getFullMethodName(), messageType(method), index,
+                        e));
                 return;
             }
             delegate.onMessage(request);
@@ -121,9 +126,23 @@ final class RequestParsing {
 
         @Override
         public void onHalfClose() {
-            if (!rejected) {
-                delegate.onHalfClose();
+            if (rejected) {
+                return;
             }
+            if (method.getType().clientSendsOneMessage() && received == 0) {
+                reject(MalformedRequestException.wrongMessageCount(method.getFullMethodName(), messageType(method),
+                        true));
+                return;
+            }
+            delegate.onHalfClose();
+        }
+
+        private void reject(MalformedRequestException malformed) {
+            rejected = true;
+            // The service sees what a client that left would look like, so its streams clean up.
+            delegate.onCancel();
+            StatusRuntimeException error = GrpcErrors.toStatusRuntimeException(malformed);
+            call.close(error.getStatus(), error.getTrailers() == null ? new Metadata() : error.getTrailers());
         }
 
         @Override

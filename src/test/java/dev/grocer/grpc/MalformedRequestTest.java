@@ -74,7 +74,7 @@ class MalformedRequestTest {
                 "the request is not a valid protobuf encoding of grocer.user.v1.GetUserRequest;"
                         + " send the serialized message the method expects",
                 grocerInfo("MALFORMED_REQUEST", Map.of("method", "grocer.user.v1.UserService/GetUser",
-                        "message_type", "grocer.user.v1.GetUserRequest")),
+                        "message_type", "grocer.user.v1.GetUserRequest", "message_index", "0")),
                 null, null));
         assertThat(result.responses()).isEmpty();
         assertThat(output.getOut()).contains(
@@ -91,7 +91,7 @@ class MalformedRequestTest {
         assertThat(errorOf(result)).isEqualTo(new RpcError(Status.Code.INVALID_ARGUMENT,
                 "the request has a string field that is not valid UTF-8; send every string as UTF-8",
                 grocerInfo("MALFORMED_REQUEST", Map.of("method", "grocer.user.v1.UserService/GetUser",
-                        "message_type", "grocer.user.v1.GetUserRequest")),
+                        "message_type", "grocer.user.v1.GetUserRequest", "message_index", "0")),
                 null, null));
         assertThat(output.getOut()).contains("Rejected a malformed request to grocer.user.v1.UserService/GetUser: "
                 + "Protocol message had invalid UTF-8.");
@@ -110,7 +110,7 @@ class MalformedRequestTest {
 
         assertThat(errorOf(result).errorInfo()).isEqualTo(grocerInfo("MALFORMED_REQUEST", Map.of(
                 "method", "grocer.user.v1.UserService/CreateUsers",
-                "message_type", "grocer.user.v1.CreateUserRequest")));
+                "message_type", "grocer.user.v1.CreateUserRequest", "message_index", "1")));
         assertThat(userRepository.count()).isEqualTo(before);
     }
 
@@ -127,11 +127,40 @@ class MalformedRequestTest {
     }
 
     @Test
+    void aUnaryCallWithoutARequestMessage_isInvalidArgument() {
+        RawCall.Result result = RawCall.call(channel, UserServiceGrpc.getGetUserMethod(), List.of(), false);
+
+        assertThat(errorOf(result)).isEqualTo(new RpcError(Status.Code.INVALID_ARGUMENT,
+                "grocer.user.v1.UserService/GetUser takes exactly one request message; the call sent none",
+                grocerInfo("MALFORMED_REQUEST", Map.of("method", "grocer.user.v1.UserService/GetUser",
+                        "message_type", "grocer.user.v1.GetUserRequest")),
+                null, null));
+    }
+
+    @Test
+    void aUnaryCallWithTwoRequestMessages_isInvalidArgumentAndChangesNothing() {
+        long before = userRepository.count();
+        byte[] create = CreateUserRequest.newBuilder()
+                .setUser(User.newBuilder().setDisplayName("Ada").setEmail("twice@example.com")).build().toByteArray();
+
+        RawCall.Result result = RawCall.call(channel, UserServiceGrpc.getCreateUserMethod(), List.of(create, create),
+                false);
+
+        assertThat(errorOf(result)).isEqualTo(new RpcError(Status.Code.INVALID_ARGUMENT,
+                "grocer.user.v1.UserService/CreateUser takes exactly one request message; the call sent more than one",
+                grocerInfo("MALFORMED_REQUEST", Map.of("method", "grocer.user.v1.UserService/CreateUser",
+                        "message_type", "grocer.user.v1.CreateUserRequest", "message_index", "1")),
+                null, null));
+        assertThat(userRepository.count()).isEqualTo(before);
+    }
+
+    @Test
     void platformServicesParseInsideTheListenerToo() {
         RawCall.Result result = RawCall.call(channel, HealthGrpc.getCheckMethod(), List.of(NOT_PROTOBUF), false);
 
         assertThat(errorOf(result).errorInfo()).isEqualTo(grocerInfo("MALFORMED_REQUEST", Map.of(
-                "method", "grpc.health.v1.Health/Check", "message_type", "grpc.health.v1.HealthCheckRequest")));
+                "method", "grpc.health.v1.Health/Check", "message_type", "grpc.health.v1.HealthCheckRequest",
+                "message_index", "0")));
     }
 
     @Test
