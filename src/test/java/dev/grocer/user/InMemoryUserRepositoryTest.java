@@ -21,7 +21,7 @@ class InMemoryUserRepositoryTest {
 
     private static final int THREADS = 8;
 
-    private final InMemoryUserRepository repository = new InMemoryUserRepository(new MutableClock());
+    private final InMemoryUserRepository repository = new InMemoryUserRepository(new MutableClock(), new UserProperties(1000, 256, 2_000_000));
 
     private static <T> List<T> onAllThreads(Callable<T> task) throws Exception {
         return Concurrently.onThreads(THREADS, task);
