@@ -85,7 +85,9 @@ final class RequestFuzzer {
         return Arbitraries.randomValue(random -> {
             int count;
             if (clientStreams) {
-                count = random.nextInt(10) == 0 ? 0 : 1 + random.nextInt(4);
+                int roll = random.nextInt(20);
+                // now and then more than the test limit of CreateUsers (5): BATCH_TOO_LARGE
+                count = roll < 2 ? 0 : roll == 2 ? 6 + random.nextInt(3) : 1 + random.nextInt(4);
             } else {
                 int roll = random.nextInt(40);
                 count = roll == 0 ? 0 : roll == 1 ? 2 : 1; // a unary call with no request, or two
