@@ -142,7 +142,11 @@ final class RequestParsing {
             // The service sees what a client that left would look like, so its streams clean up.
             delegate.onCancel();
             StatusRuntimeException error = GrpcErrors.toStatusRuntimeException(malformed);
-            call.close(error.getStatus(), error.getTrailers() == null ? new Metadata() : error.getTrailers());
+            try {
+                call.close(error.getStatus(), error.getTrailers() == null ? new Metadata() : error.getTrailers());
+            } catch (IllegalStateException alreadyClosed) {
+                // The service had already ended the call (e.g. BATCH_TOO_LARGE) when this message arrived.
+            }
         }
 
         @Override

@@ -11,8 +11,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import dev.grocer.greeter.v1.AddItemRequest;
 import dev.grocer.greeter.v1.GreeterServiceGrpc;
@@ -58,6 +61,7 @@ import io.grpc.stub.StreamObserver;
         "grocer.orders.max-stored=2",
         "grocer.greeter.max-stored-items=2",
         "grocer.orders.fulfilment.enabled=false"})
+@ExtendWith(OutputCaptureExtension.class)
 class GrpcLimitsTest {
 
     private static final Address HOME = Address.newBuilder()
@@ -97,7 +101,7 @@ class GrpcLimitsTest {
     }
 
     @Test
-    void aMessageOverMaxInboundMessageSize_isResourceExhaustedAndChangesNothing() {
+    void aMessageOverMaxInboundMessageSize_isResourceExhaustedAndChangesNothing(CapturedOutput output) {
         var users = UserServiceGrpc.newBlockingStub(channel);
 
         RpcErrorWithoutDetails error = RpcErrorWithoutDetails.of(
@@ -106,6 +110,7 @@ class GrpcLimitsTest {
         assertThat(error.code()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
         assertThat(error.message()).startsWith("gRPC message exceeds maximum size 4096");
         assertThat(userRepository.count()).isZero();
+        assertThat(output.getAll()).doesNotContain("Exception processing message", "\tat ");
     }
 
     /**
