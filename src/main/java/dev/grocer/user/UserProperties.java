@@ -12,8 +12,8 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param maxBatchSize the most requests one CreateUsers stream may carry; more is RESOURCE_EXHAUSTED. The
  *     one response lists a result per request, up to 1 KB each with every field at its longest (see
- *     {@code CreateUsersResponseSizeTest}; typical users take about 150 bytes), and clients accept 4 MB
- *     messages by default: the default 1,000 always fits; the cap of 10,000 fits typical users only
+ *     {@code CreateUsersResponseSizeTest}; short names and addresses take far less), and clients accept
+ *     4 MB messages by default: the default 1,000 always fits; the cap of 10,000 fits typical users only
  * @param listChunkSize how many users ListUsers reads from the store at a time while streaming
  * @param maxStored the most users the store holds; creating more is RESOURCE_EXHAUSTED (STORE_FULL)
  */

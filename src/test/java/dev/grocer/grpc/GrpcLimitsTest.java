@@ -114,8 +114,8 @@ class GrpcLimitsTest {
     }
 
     /**
-     * Netty refuses the stream while decoding its headers (HTTP 431 and RST_STREAM): no grocer code runs,
-     * and grpc-java clients report the reset as INTERNAL "http2 exception". Not a grocer status, but the
+     * Netty refuses the stream while decoding its headers: no grocer code runs, and grpc-java clients
+     * report the refusal as INTERNAL "http2 exception". Not a grocer status, but the
      * call is refused before it costs the server anything.
      */
     @Test
