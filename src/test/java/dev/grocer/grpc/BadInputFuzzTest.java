@@ -68,6 +68,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.AfterProperty;
 import net.jqwik.api.lifecycle.BeforeContainer;
@@ -78,8 +79,8 @@ import net.jqwik.api.lifecycle.BeforeProperty;
  * generated calls of random and adversarial requests ({@link RequestFuzzer}), sent as raw bytes. Each
  * answer must be OK or a client-error code with a google.rpc.Status (ErrorInfo, domain grocer) in the
  * trailers, never UNKNOWN or INTERNAL; a rejected call must leave the users, orders and items exactly as
- * they were; the server must answer health checks after every property. The answers per code are logged
- * after each RPC's property ("bad-input fuzz: GetUser 1000 calls {OK=..., INVALID_ARGUMENT=...}").
+ * they were; the server must answer health checks after every property. jqwik prints the answers per
+ * status code after each RPC's property ("status codes" statistics); they are also logged, at INFO.
  */
 @GrpcInProcessTest
 class BadInputFuzzTest {
@@ -425,6 +426,7 @@ class BadInputFuzzTest {
 
         Status.Code code = result.status().getCode();
         lastMethod = method.getBareMethodName();
+        Statistics.label("status codes").collect(code.name()); // jqwik prints them after the property
         synchronized (OUTCOMES) {
             OUTCOMES.computeIfAbsent(method.getBareMethodName(), m -> new EnumMap<>(Status.Code.class))
                     .merge(code, 1, Integer::sum);
