@@ -98,6 +98,19 @@ public class DomainException extends RuntimeException {
         return new DomainException(Kind.RESOURCE_EXHAUSTED, reason, message, metadata, List.of(), null);
     }
 
+    /**
+     * A store holds as many records of a type as it may ({@code grocer.*.max-stored*}): nothing was created.
+     * The reason is {@code STORE_FULL}.
+     *
+     * @param resourceType e.g. {@code grocer.user.v1.User}
+     * @param plural what is stored, e.g. {@code users}
+     */
+    public static DomainException storeFull(String resourceType, String plural, long maxStored) {
+        return new DomainException(Kind.RESOURCE_EXHAUSTED, "STORE_FULL",
+                "the store holds its maximum of " + maxStored + " " + plural + "; nothing was created",
+                Map.of("resource_type", resourceType, "max_stored", Long.toString(maxStored)), List.of(), null);
+    }
+
     /** The service cannot take the call right now; a retry elsewhere or later may succeed. */
     public static DomainException unavailable(String reason, String message) {
         return new DomainException(Kind.UNAVAILABLE, reason, message, Map.of(), List.of(), null);

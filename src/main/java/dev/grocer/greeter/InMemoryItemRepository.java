@@ -13,6 +13,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import org.springframework.stereotype.Repository;
 
+import dev.grocer.common.DomainException;
 import dev.grocer.common.TimeOrderedIds;
 
 /**
@@ -25,6 +26,8 @@ import dev.grocer.common.TimeOrderedIds;
 @Repository
 class InMemoryItemRepository implements ItemRepository {
 
+    private static final String TYPE = "grocer.greeter.v1.Item";
+
     private final Clock clock;
     private final TimeOrderedIds ids;
     private final ConcurrentSkipListMap<String, Item> items = new ConcurrentSkipListMap<>();
@@ -33,10 +36,12 @@ class InMemoryItemRepository implements ItemRepository {
     private final Map<String, Item> createdByRequestId = new HashMap<>();
     private long revision;
     private volatile long count;
+    private final int maxStored;
 
-    InMemoryItemRepository(Clock clock) {
+    InMemoryItemRepository(Clock clock, GreeterProperties properties) {
         this.clock = clock;
         this.ids = new TimeOrderedIds(clock);
+        this.maxStored = properties.maxStoredItems();
     }
 
     @Override
@@ -48,6 +53,9 @@ class InMemoryItemRepository implements ItemRepository {
                 if (first != null) {
                     return first;
                 }
+            }
+            if (count >= maxStored) {
+                throw DomainException.storeFull(TYPE, "items", maxStored);
             }
             Instant now = clock.instant();
             Item created = new Item(ids.next(), item.name(), item.quantity(), now, now, nextEtag());

@@ -14,6 +14,8 @@ interface ItemRepository {
      *
      * @param requestId an idempotency key, or {@code null}: a second create with the same key returns the
      *     item the first one created (as it was then)
+     * @throws dev.grocer.common.DomainException RESOURCE_EXHAUSTED (STORE_FULL) if the store holds its maximum
+     *     of items
      */
     Item create(NewItem item, String requestId);
 

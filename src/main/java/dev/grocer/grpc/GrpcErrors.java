@@ -22,8 +22,9 @@ import io.grpc.protobuf.StatusProto;
  * The one mapping from exceptions to gRPC statuses (AIP-193): a canonical code, a message that says
  * what to fix, and a {@code google.rpc.Status} in the {@code grpc-status-details-bin} trailer carrying an
  * {@link ErrorInfo} (domain {@value #DOMAIN}), a {@link BadRequest} for invalid input and a
- * {@link ResourceInfo} when one resource is concerned. Unexpected exceptions become INTERNAL with no
- * internals in the message; they are logged here, once.
+ * {@link ResourceInfo} when one resource is concerned. A request message that does not parse is
+ * INVALID_ARGUMENT, reason {@code MALFORMED_REQUEST} (see {@link RequestParsing}). Unexpected exceptions
+ * become INTERNAL with no internals in the message; they are logged here, once.
  */
 public final class GrpcErrors {
 
@@ -49,6 +50,9 @@ public final class GrpcErrors {
     public static com.google.rpc.Status toStatus(Throwable error) {
         if (error instanceof DomainException domain) {
             return fromDomain(domain);
+        }
+        if (error instanceof MalformedRequestException malformed) {
+            return fromMalformed(malformed);
         }
         com.google.rpc.Status rich = StatusProto.fromThrowable(error);
         if (rich != null) {
@@ -89,6 +93,27 @@ public final class GrpcErrors {
                     .build()));
         }
         return status.build();
+    }
+
+    /**
+     * A request that is not the protobuf its method expects is bad input like any other; it is logged as
+     * one line, since garbage on the wire is neither a server fault nor worth a stack trace.
+     */
+    private static com.google.rpc.Status fromMalformed(MalformedRequestException e) {
+        log.warn("Rejected a malformed request to {}: {}", e.method(), e.logDetail());
+        Map<String, String> metadata = new java.util.LinkedHashMap<>();
+        metadata.put("method", e.method());
+        if (e.messageType() != null) {
+            metadata.put("message_type", e.messageType());
+        }
+        if (e.messageIndex() >= 0) {
+            metadata.put("message_index", Integer.toString(e.messageIndex()));
+        }
+        return com.google.rpc.Status.newBuilder()
+                .setCode(Code.INVALID_ARGUMENT_VALUE)
+                .setMessage(e.getMessage())
+                .addDetails(Any.pack(errorInfo("MALFORMED_REQUEST", metadata)))
+                .build();
     }
 
     private static ErrorInfo errorInfo(String reason, Map<String, String> metadata) {

@@ -33,10 +33,13 @@ class InMemoryOrderRepository implements OrderRepository {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final Map<String, Order> createdByRequestId = new HashMap<>();
     private long version;
+    private int count; // orders are never deleted
+    private final int maxStored;
 
-    InMemoryOrderRepository(Clock clock) {
+    InMemoryOrderRepository(Clock clock, OrderProperties properties) {
         this.clock = clock;
         this.ids = new TimeOrderedIds(clock);
+        this.maxStored = properties.maxStored();
     }
 
     @Override
@@ -46,10 +49,14 @@ class InMemoryOrderRepository implements OrderRepository {
             if (requestId != null && createdByRequestId.containsKey(requestId)) {
                 return createdByRequestId.get(requestId);
             }
+            if (count >= maxStored) {
+                throw DomainException.storeFull(TYPE, "orders", maxStored);
+            }
             Instant now = clock.instant();
             Order created = new Order(ids.next(), order.userId(), order.items(), order.deliveryAddress(),
                     OrderStatus.PLACED, total, now, now, ++version);
             put(created);
+            count++;
             if (requestId != null) {
                 createdByRequestId.put(requestId, created);
             }

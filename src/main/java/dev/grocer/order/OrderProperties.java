@@ -19,6 +19,7 @@ import org.springframework.validation.annotation.Validated;
  * @param watchOutboxCapacity events queued for one WatchOrder client before it counts as too slow and
  *     is disconnected with RESOURCE_EXHAUSTED
  * @param fulfilment the simulator that advances orders
+ * @param maxStored the most orders the store holds; registering more is RESOURCE_EXHAUSTED (STORE_FULL)
  */
 @Validated
 @ConfigurationProperties("grocer.orders")
@@ -26,7 +27,8 @@ public record OrderProperties(
         @DefaultValue("50") @Min(1) @Max(1000) int defaultPageSize,
         @DefaultValue("1000") @Min(1) @Max(10_000) int maxPageSize,
         @DefaultValue("64") @Min(1) @Max(10_000) int watchOutboxCapacity,
-        @DefaultValue @Valid Fulfilment fulfilment) {
+        @DefaultValue @Valid Fulfilment fulfilment,
+        @DefaultValue("2000000") @Min(1) @Max(1_000_000_000) int maxStored) {
 
     /**
      * The fulfilment simulator ({@code grocer.orders.fulfilment.*}).

@@ -15,6 +15,8 @@ public interface OrderRepository {
      *
      * @param requestId an idempotency key, or {@code null}: a second call with the same key returns the
      *     order the first one stored (as it was then)
+     * @throws dev.grocer.common.DomainException RESOURCE_EXHAUSTED (STORE_FULL) if the store holds its maximum
+     *     of orders
      */
     Order create(NewOrder order, Money total, String requestId);
 

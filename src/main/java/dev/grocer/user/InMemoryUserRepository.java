@@ -40,36 +40,73 @@ class InMemoryUserRepository implements UserRepository {
     private long revision;
     private volatile long count;
 
-    InMemoryUserRepository(Clock clock) {
+    private final int maxStored;
+
+    InMemoryUserRepository(Clock clock, UserProperties properties) {
         this.clock = clock;
         this.ids = new TimeOrderedIds(clock);
+        this.maxStored = properties.maxStored();
     }
 
     @Override
     public User create(NewUser user, String requestId) {
         writeLock.lock();
         try {
-            if (requestId != null) {
-                User first = createdByRequestId.get(requestId);
-                if (first != null) {
-                    return first;
-                }
-            }
-            String emailKey = emailKey(user.email());
-            rejectTakenEmail(emailKey, user.email(), null);
-            Instant now = clock.instant();
-            User created = new User(ids.next(), user.displayName(), user.email(), now, now, nextEtag());
-            users.put(created.id(), created);
-            count++;
-            idsByEmail.put(emailKey, created.id());
-            if (requestId != null) {
-                createdByRequestId.put(requestId, created);
-                requestIdById.put(created.id(), requestId);
-            }
-            return created;
+            return createLocked(user, requestId);
         } finally {
             writeLock.unlock();
         }
+    }
+
+    @Override
+    public List<Outcome> createAll(List<Entry> entries) {
+        writeLock.lock();
+        try {
+            java.util.Set<String> newKeys = new java.util.HashSet<>();
+            long fresh = entries.stream()
+                    .filter(e -> e.requestId() == null
+                            || !createdByRequestId.containsKey(e.requestId()) && newKeys.add(e.requestId()))
+                    .count();
+            if (count + fresh > maxStored) {
+                throw DomainException.storeFull(TYPE, "users", maxStored);
+            }
+            List<Outcome> outcomes = new ArrayList<>(entries.size());
+            for (Entry entry : entries) {
+                try {
+                    outcomes.add(new Outcome(createLocked(entry.user(), entry.requestId()), null));
+                } catch (DomainException e) {
+                    outcomes.add(new Outcome(null, e));
+                }
+            }
+            return outcomes;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Creates one user; the caller holds the write lock. */
+    private User createLocked(NewUser user, String requestId) {
+        if (requestId != null) {
+            User first = createdByRequestId.get(requestId);
+            if (first != null) {
+                return first;
+            }
+        }
+        if (count >= maxStored) {
+            throw DomainException.storeFull(TYPE, "users", maxStored);
+        }
+        String emailKey = emailKey(user.email());
+        rejectTakenEmail(emailKey, user.email(), null);
+        Instant now = clock.instant();
+        User created = new User(ids.next(), user.displayName(), user.email(), now, now, nextEtag());
+        users.put(created.id(), created);
+        count++;
+        idsByEmail.put(emailKey, created.id());
+        if (requestId != null) {
+            createdByRequestId.put(requestId, created);
+            requestIdById.put(created.id(), requestId);
+        }
+        return created;
     }
 
     @Override

@@ -125,14 +125,20 @@ class UserGrpcService extends UserServiceGrpc.UserServiceImplBase {
                 if (failed) {
                     return;
                 }
-                CreateUsersResponse.Builder reply = CreateUsersResponse.newBuilder();
+                List<UserRepository.Entry> entries = new ArrayList<>(batch.size());
                 for (CreateUserRequest request : batch) {
-                    try {
-                        User created = users.create(UserMapper.toNewUser(request.getUser()), request.getRequestId());
-                        reply.addResults(CreateUserResult.newBuilder().setUser(UserMapper.toProto(created)));
+                    entries.add(new UserRepository.Entry(UserMapper.toNewUser(request.getUser()),
+                            request.getRequestId()));
+                }
+                batch.clear();
+                CreateUsersResponse.Builder reply = CreateUsersResponse.newBuilder();
+                // A batch the store cannot take whole throws STORE_FULL here, which the advice maps.
+                for (UserRepository.Outcome outcome : users.createAll(entries)) {
+                    if (outcome.error() == null) {
+                        reply.addResults(CreateUserResult.newBuilder().setUser(UserMapper.toProto(outcome.user())));
                         reply.setCreatedCount(reply.getCreatedCount() + 1);
-                    } catch (DomainException e) {
-                        reply.addResults(CreateUserResult.newBuilder().setError(GrpcErrors.toStatus(e)));
+                    } else {
+                        reply.addResults(CreateUserResult.newBuilder().setError(GrpcErrors.toStatus(outcome.error())));
                     }
                 }
                 response.onNext(reply.build());

@@ -49,6 +49,34 @@ public class UserManagement {
         return repository.create(clean, key);
     }
 
+    /**
+     * Creates the valid users of a batch (a CreateUsers stream) at once; see
+     * {@link UserRepository#createAll}: if the store cannot take them all it throws RESOURCE_EXHAUSTED
+     * (STORE_FULL) and creates none.
+     *
+     * @return per entry, in order: the created user, or the error that entry alone caused
+     */
+    public List<UserRepository.Outcome> createAll(List<UserRepository.Entry> batch) {
+        List<UserRepository.Outcome> outcomes = new java.util.ArrayList<>(batch.size());
+        List<UserRepository.Entry> valid = new java.util.ArrayList<>(batch.size());
+        for (UserRepository.Entry entry : batch) {
+            Violations violations = new Violations();
+            NewUser clean = new NewUser(checkDisplayName(entry.user().displayName(), violations),
+                    checkEmail(entry.user().email(), violations));
+            String key = violations.requestId(entry.requestId());
+            try {
+                violations.throwIfAny();
+                valid.add(new UserRepository.Entry(clean, key));
+                outcomes.add(null); // filled in below
+            } catch (DomainException e) {
+                outcomes.add(new UserRepository.Outcome(null, e));
+            }
+        }
+        java.util.Iterator<UserRepository.Outcome> created = repository.createAll(valid).iterator();
+        outcomes.replaceAll(outcome -> outcome == null ? created.next() : outcome);
+        return outcomes;
+    }
+
     /** The user with this id. */
     public User get(String id) {
         return get(id, "id");

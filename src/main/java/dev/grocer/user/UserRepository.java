@@ -15,9 +15,25 @@ public interface UserRepository {
      *
      * @param requestId an idempotency key, or {@code null}: a second create with the same key returns the
      *     user the first one created (as it was then), as long as that user exists
-     * @throws dev.grocer.common.DomainException ALREADY_EXISTS if another user has the email, ignoring case
+     * @throws dev.grocer.common.DomainException ALREADY_EXISTS if another user has the email, ignoring case;
+     *     RESOURCE_EXHAUSTED (STORE_FULL) if the store holds its maximum of users
      */
     User create(NewUser user, String requestId);
+
+    /**
+     * Creates several users at once, each as {@link #create} would, or none: if the store cannot take
+     * every new user of the batch (counting each entry that is not an idempotent retry, whether or not its
+     * email turns out to be taken), it throws RESOURCE_EXHAUSTED (STORE_FULL) and creates nothing.
+     *
+     * @return one outcome per entry, in order
+     */
+    List<Outcome> createAll(List<Entry> entries);
+
+    /** A user to create and its idempotency key, or {@code null}. */
+    record Entry(NewUser user, String requestId) {}
+
+    /** The user an entry created (or an earlier call with its key), or why it created none. */
+    record Outcome(User user, dev.grocer.common.DomainException error) {}
 
     /** The user with this id, if there is one. */
     Optional<User> findById(String id);

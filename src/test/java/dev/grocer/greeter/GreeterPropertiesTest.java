@@ -24,14 +24,14 @@ class GreeterPropertiesTest {
     @Test
     void defaultsApplyWithoutConfiguration() {
         runner.run(context -> assertThat(context.getBean(GreeterProperties.class))
-                .isEqualTo(new GreeterProperties(50, 1000)));
+                .isEqualTo(new GreeterProperties(50, 1000, 2_000_000)));
     }
 
     @Test
     void configuredValuesBind() {
         runner.withPropertyValues("grocer.greeter.default-page-size=20", "grocer.greeter.max-page-size=200")
                 .run(context -> assertThat(context.getBean(GreeterProperties.class))
-                        .isEqualTo(new GreeterProperties(20, 200)));
+                        .isEqualTo(new GreeterProperties(20, 200, 2_000_000)));
     }
 
     @Test

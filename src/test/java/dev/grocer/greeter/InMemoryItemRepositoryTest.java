@@ -17,7 +17,7 @@ class InMemoryItemRepositoryTest {
 
     private static final int THREADS = 8;
 
-    private final InMemoryItemRepository repository = new InMemoryItemRepository(new MutableClock());
+    private final InMemoryItemRepository repository = new InMemoryItemRepository(new MutableClock(), new GreeterProperties(50, 1000, 2_000_000));
 
     private static <T> List<T> onAllThreads(Callable<T> task) throws Exception {
         return Concurrently.onThreads(THREADS, task);

@@ -84,6 +84,17 @@ class GrpcAccessLogTest {
     }
 
     @Test
+    void debug_logsAMalformedRequestLikeAnyOtherCall(CapturedOutput output) {
+        logging.setLogLevel(LOGGER, LogLevel.DEBUG);
+
+        dev.grocer.testing.RawCall.call(channel, GreeterServiceGrpc.getSayHelloMethod(),
+                List.of(new byte[] {0x00, 0x01}), false);
+
+        assertThat(accessLines(output)).singleElement().asString().containsPattern(
+                LINE.formatted("grocer\\.greeter\\.v1\\.GreeterService/SayHello", "INVALID_ARGUMENT"));
+    }
+
+    @Test
     void info_writesNothing(CapturedOutput output) {
         logging.setLogLevel(LOGGER, LogLevel.INFO);
 

@@ -21,10 +21,45 @@ class InMemoryUserRepositoryTest {
 
     private static final int THREADS = 8;
 
-    private final InMemoryUserRepository repository = new InMemoryUserRepository(new MutableClock());
+    private final InMemoryUserRepository repository =
+            new InMemoryUserRepository(new MutableClock(), new UserProperties(1000, 256, 2_000_000));
 
     private static <T> List<T> onAllThreads(Callable<T> task) throws Exception {
         return Concurrently.onThreads(THREADS, task);
+    }
+
+    @Test
+    void aFullStore_createsNothingNewButStillAnswersRetriesAndConcurrentCreatesStopAtTheLimit() throws Exception {
+        InMemoryUserRepository small = new InMemoryUserRepository(new MutableClock(), new UserProperties(1000, 256, 50));
+        AtomicInteger next = new AtomicInteger();
+        List<String> outcomes = onAllThreads(() -> {
+            int full = 0;
+            for (int i = 0; i < 20; i++) {
+                int n = next.getAndIncrement();
+                try {
+                    small.create(new NewUser("User " + n, "user" + n + "@example.com"), "key-" + n);
+                } catch (DomainException e) {
+                    assertThat(e.reason()).isEqualTo("STORE_FULL");
+                    full++;
+                }
+            }
+            return Integer.toString(full);
+        });
+        assertThat(small.count()).isEqualTo(50);
+        assertThat(outcomes.stream().mapToInt(Integer::parseInt).sum()).isEqualTo(THREADS * 20 - 50);
+
+        User first = small.listAfter(null, 1).get(0);
+        String firstKey = "key-" + first.displayName().substring("User ".length());
+        NewUser again = new NewUser(first.displayName(), first.email());
+        assertThat(small.create(again, firstKey)).isEqualTo(first);
+        assertThat(small.createAll(List.of(new UserRepository.Entry(again, firstKey),
+                new UserRepository.Entry(again, firstKey)))).containsExactly(
+                        new UserRepository.Outcome(first, null), new UserRepository.Outcome(first, null));
+        DomainException full = catchThrowableOfType(DomainException.class, () -> small.createAll(List.of(
+                new UserRepository.Entry(again, firstKey), new UserRepository.Entry(new NewUser("New", "new@example.com"),
+                        null))));
+        assertThat(full.reason()).isEqualTo("STORE_FULL");
+        assertThat(small.count()).isEqualTo(50);
     }
 
     @Test

@@ -24,7 +24,7 @@ class PropertiesTest {
     @Test
     void defaultsApplyWithoutConfiguration() {
         runner.run(context -> {
-            assertThat(context.getBean(UserProperties.class)).isEqualTo(new UserProperties(1000, 256));
+            assertThat(context.getBean(UserProperties.class)).isEqualTo(new UserProperties(1000, 256, 2_000_000));
             assertThat(context.getBean(ChatProperties.class)).isEqualTo(new ChatProperties(100, 1000, 256));
         });
     }
