@@ -42,8 +42,8 @@ final class LoopbackServer implements AutoCloseable {
 
     private LoopbackServer(String... args) {
         List<String> all = new ArrayList<>(List.of("--grpc.server.port=0", "--grpc.server.address=127.0.0.1",
-                "--server.port=0", "--server.address=127.0.0.1", "--grpc.server.shutdown-grace-period=1s",
-                "--logging.level.root=WARN"));
+                "--server.port=0", "--server.address=127.0.0.1", "--grpc.server.shutdown-grace-period=1s"));
+        // No logging levels here: they would outlast this application in the shared test JVM.
         all.addAll(List.of(args));
         context = new SpringApplicationBuilder(GrocerApplication.class)
                 .initializers(ctx -> instrument((GenericApplicationContext) ctx))
