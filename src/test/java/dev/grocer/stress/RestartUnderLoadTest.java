@@ -79,6 +79,7 @@ class RestartUnderLoadTest {
             AtomicReference<String> phase = new AtomicReference<>("serving");
             Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
             List<String> others = new CopyOnWriteArrayList<>();
+            AtomicReference<Boolean> firstRefusalAfterNotServing = new AtomicReference<>();
             List<Future<?>> load = new ArrayList<>();
             for (int c = 0; c < CLIENTS; c++) {
                 ManagedChannel channel = channel(port, channels);
@@ -95,6 +96,9 @@ class RestartUnderLoadTest {
                             code = e.getStatus().getCode();
                             if (code != Status.Code.UNAVAILABLE) {
                                 others.add(e.getStatus().toString());
+                            } else if (!when.equals("serving")) {
+                                firstRefusalAfterNotServing.compareAndSet(null,
+                                        health.statuses.contains(ServingStatus.NOT_SERVING));
                             }
                         }
                         outcomes.computeIfAbsent(when + " " + code, k -> new LongAdder()).increment();
@@ -121,8 +125,9 @@ class RestartUnderLoadTest {
             Map<String, Long> byPhaseAndCode = new TreeMap<>();
             outcomes.forEach((kind, count) -> byPhaseAndCode.put(kind, count.sum()));
             log.info("Restart under load: {} calls from {} clients, by phase (serving, stopping: SIGTERM to exit, "
-                    + "stopped) and status: {}; exit code {}; health watch saw {}", started.get(), CLIENTS,
-                    byPhaseAndCode, grocer.exitValue(), health.statuses);
+                    + "stopped) and status: {}; exit code {}; health watch saw {}; NOT_SERVING had arrived before "
+                    + "the first UNAVAILABLE: {}", started.get(), CLIENTS, byPhaseAndCode, grocer.exitValue(),
+                    health.statuses, firstRefusalAfterNotServing.get());
             assertThat(others).as("calls that ended with neither OK nor UNAVAILABLE").isEmpty();
             assertThat(byPhaseAndCode.values().stream().mapToLong(Long::longValue).sum())
                     .as("every call started has an outcome").isEqualTo(started.get());
