@@ -26,13 +26,13 @@ class ResetStreamLogFilterTest {
 
     @Test
     void dropsAStreamTheClientClosedBeforeQueuedWritesWereSent() {
-        assertThat(filter.isLoggable(warning(new Http2Exception.StreamException(3, Http2Error.STREAM_CLOSED,
+        assertThat(filter.isLoggable(warning(Http2Exception.streamError(3, Http2Error.STREAM_CLOSED,
                 "Stream closed before write could take place")))).isFalse();
     }
 
     @Test
     void keepsOtherStreamErrorsConnectionErrorsAndPlainWarnings() {
-        assertThat(filter.isLoggable(warning(new Http2Exception.StreamException(3, Http2Error.PROTOCOL_ERROR,
+        assertThat(filter.isLoggable(warning(Http2Exception.streamError(3, Http2Error.PROTOCOL_ERROR,
                 "bad frame")))).isTrue();
         assertThat(filter.isLoggable(warning(new Http2Exception(Http2Error.STREAM_CLOSED, "connection")))).isTrue();
         assertThat(filter.isLoggable(warning(new IllegalStateException("Exception in onDataRead()")))).isTrue();
