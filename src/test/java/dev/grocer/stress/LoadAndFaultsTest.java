@@ -217,6 +217,7 @@ class LoadAndFaultsTest {
         }
     }
 
+    /** One step of one client's load: a call or two, its outcome recorded. */
     @FunctionalInterface
     private interface Worker {
         void step(int client, int n, ManagedChannel channel, ThreadLocalRandom random);
