@@ -175,6 +175,21 @@ public class OrderManagement {
         }
     }
 
+    /** How many watches are open, over all orders. */
+    public int watchCount() {
+        int count = 0;
+        for (Object stripe : stripes) {
+            synchronized (stripe) {
+                for (Map.Entry<String, Set<Subscriber<OrderEvent>>> entry : watchers.entrySet()) {
+                    if (stripe(entry.getKey()) == stripe) {
+                        count += entry.getValue().size();
+                    }
+                }
+            }
+        }
+        return count;
+    }
+
     /** Ends every watch, e.g. when the server shuts down. */
     public void closeAllWatches(DomainException reason) {
         for (Object stripe : stripes) {
