@@ -67,11 +67,12 @@ public final class TestTokens {
         return token(subject, scope, Instant.now(), Duration.ofHours(1));
     }
 
-    /** A token issued at {@code issuedAt}, valid for {@code lifetime}. */
+    /** A token issued at {@code issuedAt} and valid from then on, for {@code lifetime}. */
     public String token(String subject, String scope, Instant issuedAt, Duration lifetime) {
         JwtClaimsSet claims = JwtClaimsSet.builder()
                 .subject(subject)
                 .issuedAt(issuedAt)
+                .notBefore(issuedAt)
                 .expiresAt(issuedAt.plus(lifetime))
                 .claim("scope", scope)
                 .build();
