@@ -289,6 +289,37 @@ class GrpcAuthTest {
         }
     }
 
+    /** Authorities from a {@code roles} claim instead of {@code scope}, by Spring Boot's own settings. */
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class RolesClaim {
+
+        private TestServer server;
+
+        @BeforeAll
+        void start() {
+            server = startSecure("--spring.security.oauth2.resourceserver.jwt.authorities-claim-name=roles",
+                    "--spring.security.oauth2.resourceserver.jwt.authority-prefix=ROLE_",
+                    "--grocer.security.write-authority=ROLE_grocer-writer");
+        }
+
+        @AfterAll
+        void stop() {
+            server.close();
+        }
+
+        @Test
+        void createUser_needsTheRole_notTheScope() {
+            GrpcAuthTest.this.connect(server);
+
+            assertThat(users(issuer.token("ada", Map.of("roles", List.of("grocer-writer")))).createUser(newUser("Ada"))
+                    .getId()).isNotEmpty();
+            RpcError scopeOnly = RpcError.of(() -> users(issuer.token("bob", "grocer.write")).createUser(newUser("Bob")));
+            assertThat(scopeOnly.code()).isEqualTo(Status.Code.PERMISSION_DENIED);
+            assertThat(scopeOnly.errorInfo().getMetadataMap()).containsEntry("required_authority", "ROLE_grocer-writer");
+        }
+    }
+
     @Test
     void theSecureProfile_withoutAKey_refusesToStart() {
         assertThatThrownBy(() -> TestServer.start("--spring.profiles.active=secure").close())

@@ -12,6 +12,7 @@ import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
@@ -69,12 +70,21 @@ public final class TestTokens {
 
     /** A token issued at {@code issuedAt} and valid from then on, for {@code lifetime}. */
     public String token(String subject, String scope, Instant issuedAt, Duration lifetime) {
+        return token(subject, Map.of("scope", scope), issuedAt, lifetime);
+    }
+
+    /** A token with the given claims besides subject and times, valid for an hour. */
+    public String token(String subject, Map<String, Object> claims) {
+        return token(subject, claims, Instant.now(), Duration.ofHours(1));
+    }
+
+    private String token(String subject, Map<String, Object> more, Instant issuedAt, Duration lifetime) {
         JwtClaimsSet claims = JwtClaimsSet.builder()
                 .subject(subject)
                 .issuedAt(issuedAt)
                 .notBefore(issuedAt)
                 .expiresAt(issuedAt.plus(lifetime))
-                .claim("scope", scope)
+                .claims(all -> all.putAll(more))
                 .build();
         return encoder.encode(JwtEncoderParameters.from(JwsHeader.with(SignatureAlgorithm.RS256).build(), claims))
                 .getTokenValue();
