@@ -114,6 +114,11 @@ class ClientDemo implements CommandLineRunner, ExitCodeGenerator {
             if (e.getStatus().getCode() == Status.Code.UNAVAILABLE) {
                 fail("cannot reach grocer at " + properties.target() + " (" + String.join("; ",
                         RpcErrorText.describe(e)).replace("  ", "") + "); start the server, or point grocer.client.target at it");
+            } else if (e.getStatus().getCode() == Status.Code.UNAUTHENTICATED
+                    || e.getStatus().getCode() == Status.Code.PERMISSION_DENIED) {
+                fail("grocer at " + properties.target() + " refused the call (" + String.join("; ",
+                        RpcErrorText.describe(e)).replace("  ", "") + "); give the client a token that grants grocer.write:"
+                        + " grocer.client.token or GROCER_CLIENT_TOKEN");
             } else {
                 fail("unexpected error: " + String.join(" / ", RpcErrorText.describe(e)));
             }

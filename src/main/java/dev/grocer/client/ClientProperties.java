@@ -21,6 +21,8 @@ import org.springframework.validation.annotation.Validated;
  * @param defaultDeadline the deadline of every call that sets none, except the long-lived streams
  *     (WatchOrder, ListUsers, ChatStream)
  * @param retry how idempotent reads are retried when the server is UNAVAILABLE
+ * @param token a bearer JWT sent with every call ({@code authorization: Bearer ...}), for a server with
+ *     {@code grocer.security.enabled=true}; none by default
  */
 @Validated
 @ConfigurationProperties("grocer.client")
@@ -28,7 +30,8 @@ public record ClientProperties(
         @DefaultValue("localhost:9090") @NotBlank String target,
         @DefaultValue("false") boolean interactive,
         @DefaultValue("10s") @NotNull Duration defaultDeadline,
-        @DefaultValue @Valid Retry retry) {
+        @DefaultValue @Valid Retry retry,
+        String token) {
 
     /**
      * The gRPC retry policy of the idempotent reads ({@code grocer.client.retry.*}).

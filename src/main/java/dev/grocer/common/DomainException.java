@@ -19,7 +19,9 @@ public class DomainException extends RuntimeException {
         FAILED_PRECONDITION,
         ABORTED,
         RESOURCE_EXHAUSTED,
-        UNAVAILABLE
+        UNAVAILABLE,
+        UNAUTHENTICATED,
+        PERMISSION_DENIED
     }
 
     private final Kind kind;
@@ -114,6 +116,16 @@ public class DomainException extends RuntimeException {
     /** The service cannot take the call right now; a retry elsewhere or later may succeed. */
     public static DomainException unavailable(String reason, String message) {
         return new DomainException(Kind.UNAVAILABLE, reason, message, Map.of(), List.of(), null);
+    }
+
+    /** The caller did not prove who it is: no credentials, or credentials that are not valid. */
+    public static DomainException unauthenticated(String reason, String message) {
+        return new DomainException(Kind.UNAUTHENTICATED, reason, message, Map.of(), List.of(), null);
+    }
+
+    /** The caller is known but not allowed to make the call. */
+    public static DomainException permissionDenied(String reason, String message, Map<String, String> metadata) {
+        return new DomainException(Kind.PERMISSION_DENIED, reason, message, metadata, List.of(), null);
     }
 
     /** This error with one more metadata entry, e.g. how much of a stream was applied before it. */

@@ -76,7 +76,7 @@ class ClientServiceConfigTest {
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name).directExecutor().addService(new FlakyUsers()).build().start();
         ClientProperties properties = new ClientProperties("unused", false, Duration.ofMillis(300),
-                new ClientProperties.Retry(4, Duration.ofMillis(10), Duration.ofMillis(50), 2.0));
+                new ClientProperties.Retry(4, Duration.ofMillis(10), Duration.ofMillis(50), 2.0), null);
         // The same two calls the client profile's GrpcChannelConfigurer makes on the starter's builder.
         channel = InProcessChannelBuilder.forName(name)
                 .defaultServiceConfig(ClientServiceConfig.of(properties)).enableRetry().build();

@@ -179,6 +179,28 @@ class GrpcPlatformTest {
         }
     }
 
+    @Test
+    void actuator_exposesOnlyHealthInfoAndPrometheusOverHttp() {
+        ResponseEntity<JsonNode> index = http.getForEntity("/actuator", JsonNode.class);
+
+        assertThat(index.getStatusCode()).isEqualTo(HttpStatus.OK);
+        List<String> links = new java.util.ArrayList<>();
+        index.getBody().path("_links").fieldNames().forEachRemaining(links::add);
+        assertThat(links).containsExactlyInAnyOrder("self", "health", "health-path", "info", "prometheus");
+        for (String open : List.of("/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness",
+                "/actuator/info", "/actuator/prometheus")) {
+            assertThat(http.getForEntity(open, String.class).getStatusCode()).as(open).isEqualTo(HttpStatus.OK);
+        }
+        // Not exposed, and refused by the HTTP security filter even if someone exposed them by mistake.
+        for (String closed : List.of("/actuator/env", "/actuator/beans", "/actuator/configprops",
+                "/actuator/heapdump", "/actuator/threaddump", "/actuator/loggers", "/actuator/mappings",
+                "/actuator/shutdown", "/anything-else")) {
+            ResponseEntity<String> response = http.getForEntity(closed, String.class);
+            assertThat(response.getStatusCode()).as(closed).isEqualTo(HttpStatus.FORBIDDEN);
+            assertThat(response.getBody()).as(closed).isNull();
+        }
+    }
+
     /** The status code of a failed call, for calls whose errors carry no grocer details. */
     private static final class RpcErrorCode {
         static Status.Code of(Runnable call) {
