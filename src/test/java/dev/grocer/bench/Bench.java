@@ -254,17 +254,31 @@ public final class Bench {
     private void listUsers(ManagedChannel grocer, ManagedChannel bare) {
         List<Double> g = new ArrayList<>();
         List<Double> b = new ArrayList<>();
+        long[] cpu = new long[2];
+        // One unmeasured stream each first, as the unary runs warm up: the JIT compiles the send path.
+        streamRate(grocer);
+        streamRate(bare);
         for (int r = 0; r < rounds; r++) {
             if (r % 2 == 0) {
-                g.add(streamRate(grocer));
-                b.add(streamRate(bare));
+                g.add(streamRate(grocerServer, grocer, cpu, 0));
+                b.add(streamRate(bareServer, bare, cpu, 1));
             } else {
-                b.add(streamRate(bare));
-                g.add(streamRate(grocer));
+                b.add(streamRate(bareServer, bare, cpu, 1));
+                g.add(streamRate(grocerServer, grocer, cpu, 0));
             }
         }
-        record("ListUsers (server stream, " + (streamUsers + 1_000) / 1000 + "k users) messages/s",
-                mean(g), mean(b), "messages/s");
+        String name = "ListUsers (server stream, " + (streamUsers + 1_000) / 1000 + "k users)";
+        record(name + " messages/s", mean(g), mean(b), "messages/s");
+        double messages = rounds * (double) (streamUsers + 1_000);
+        record(name + " server CPU us/message", cpu[0] / 1e3 / messages, cpu[1] / 1e3 / messages,
+                "CPU microseconds per message");
+    }
+
+    private static double streamRate(ServerProcess server, ManagedChannel channel, long[] cpu, int side) {
+        long before = server.cpuNanos();
+        double rate = streamRate(channel);
+        cpu[side] += server.cpuNanos() - before;
+        return rate;
     }
 
     private static double streamRate(ManagedChannel channel) {
