@@ -12,13 +12,16 @@ public final class PageTokens {
 
     private static final String MAGIC = "grocer.v1";
     private static final char SEPARATOR = '\n';
+    // Made once: every streamed ListUsers message carries a token, and withoutPadding() builds a new encoder.
+    private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
+    private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
     private PageTokens() {}
 
     /** The token that resumes the listing {@code scope} after {@code key}. */
     public static String after(String scope, String key) {
         String text = MAGIC + SEPARATOR + scope + SEPARATOR + key;
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+        return ENCODER.encodeToString(text.getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -33,7 +36,7 @@ public final class PageTokens {
         }
         String text;
         try {
-            text = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+            text = new String(DECODER.decode(token), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             text = "";
         }

@@ -3,6 +3,8 @@ package dev.grocer.user;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.google.protobuf.Timestamp;
+
 import dev.grocer.common.DomainException;
 import dev.grocer.common.FieldViolation;
 import dev.grocer.grpc.ProtoTime;
@@ -15,12 +17,15 @@ final class UserMapper {
     private UserMapper() {}
 
     static dev.grocer.user.v1.User toProto(User user) {
+        Timestamp created = ProtoTime.of(user.createTime());
+        // A user never updated has one time for both (a streamed ListUsers maps every user: one build less).
+        Timestamp updated = user.updateTime().equals(user.createTime()) ? created : ProtoTime.of(user.updateTime());
         return dev.grocer.user.v1.User.newBuilder()
                 .setId(user.id())
                 .setDisplayName(user.displayName())
                 .setEmail(user.email())
-                .setCreateTime(ProtoTime.of(user.createTime()))
-                .setUpdateTime(ProtoTime.of(user.updateTime()))
+                .setCreateTime(created)
+                .setUpdateTime(updated)
                 .setEtag(user.etag())
                 .build();
     }
