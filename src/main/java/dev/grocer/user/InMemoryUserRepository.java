@@ -12,19 +12,21 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Repository;
 
 import dev.grocer.common.DomainException;
 import dev.grocer.common.TimeOrderedIds;
 
 /**
- * The default {@link UserRepository}: users in memory, lost on restart.
+ * The default {@link UserRepository} ({@code grocer.store=memory}): users in memory, lost on restart.
  *
  * <p>Reads are lock-free (a concurrent sorted map of immutable records). Writes take one lock, because
  * each write checks and changes several structures at once (the users, the email index, the request-id
  * index) and must not interleave with another write doing the same.
  */
 @Repository
+@ConditionalOnProperty(name = "grocer.store", havingValue = "memory", matchIfMissing = true)
 class InMemoryUserRepository implements UserRepository {
 
     private static final String TYPE = "grocer.user.v1.User";

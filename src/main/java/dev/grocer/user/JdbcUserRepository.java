@@ -1,0 +1,270 @@
+package dev.grocer.user;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.grocer.common.DomainException;
+import dev.grocer.common.TimeOrderedIds;
+
+/**
+ * {@link UserRepository} on PostgreSQL ({@code grocer.store=postgres}; schema in
+ * {@code db/migration/V1__users.sql}). The database enforces what the in-memory store enforces under its
+ * lock: a unique index on {@code lower(email)}, a compare-and-set on the {@code version} column (the etag),
+ * a primary key on {@code request_id} for idempotent creates, and a one-row counter that keeps concurrent
+ * creates within {@code grocer.users.max-stored}. Every method blocks: never call it on an event loop.
+ */
+@Repository
+@ConditionalOnProperty(name = "grocer.store", havingValue = "postgres")
+class JdbcUserRepository implements UserRepository {
+
+    private static final String TYPE = "grocer.user.v1.User";
+    private static final String COLUMNS = "id, display_name, email, create_time, update_time, version";
+    private static final RowMapper<User> USER = (rs, row) -> new User(rs.getString("id"),
+            rs.getString("display_name"), rs.getString("email"), instant(rs, "create_time"),
+            instant(rs, "update_time"), etag(rs.getLong("version")));
+
+    private final JdbcClient jdbc;
+    private final TransactionTemplate transaction;
+    private final TransactionTemplate savepoint;
+    private final Clock clock;
+    private final TimeOrderedIds ids;
+    private final int maxStored;
+
+    JdbcUserRepository(JdbcClient jdbc, PlatformTransactionManager transactions, Clock clock,
+            UserProperties properties) {
+        this.jdbc = jdbc;
+        this.transaction = new TransactionTemplate(transactions);
+        this.savepoint = new TransactionTemplate(transactions);
+        this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
+        this.clock = clock;
+        this.ids = new TimeOrderedIds(clock);
+        this.maxStored = properties.maxStored();
+    }
+
+    @Override
+    public User create(NewUser user, String requestId) {
+        return transaction.execute(tx -> createOne(user, requestId, true));
+    }
+
+    @Override
+    public List<Outcome> createAll(List<Entry> entries) {
+        return transaction.execute(tx -> {
+            Set<String> newKeys = new HashSet<>();
+            long fresh = entries.stream()
+                    .filter(e -> e.requestId() == null || !keyTaken(e.requestId()) && newKeys.add(e.requestId()))
+                    .count();
+            reserve(fresh);
+            List<Outcome> outcomes = new ArrayList<>(entries.size());
+            long created = 0;
+            for (Entry entry : entries) {
+                try {
+                    Created one = savepoint.execute(sp -> createOrFind(entry.user(), entry.requestId()));
+                    outcomes.add(new Outcome(one.user(), null));
+                    created += one.isNew() ? 1 : 0;
+                } catch (DomainException e) {
+                    outcomes.add(new Outcome(null, e));
+                }
+            }
+            // The reservation counted every fresh entry; give back those that created nothing (a taken email,
+            // a key another batch committed meanwhile).
+            release(fresh - created);
+            return outcomes;
+        });
+    }
+
+    /** Creates one user inside the caller's transaction. */
+    private User createOne(NewUser user, String requestId, boolean reserve) {
+        if (requestId != null) {
+            Optional<User> first = byRequestId(requestId);
+            if (first.isPresent()) {
+                return first.get(); // a retry answers even when the store is full
+            }
+        }
+        if (reserve) {
+            reserve(1);
+        }
+        Created created = createOrFind(user, requestId);
+        if (!created.isNew() && reserve) {
+            release(1);
+        }
+        return created.user();
+    }
+
+    private record Created(User user, boolean isNew) {}
+
+    /**
+     * Inserts the user, or finds the one an earlier create with the same key made. The key's row goes in
+     * first: a concurrent create with the same key waits on it until this transaction ends, then finds it.
+     */
+    private Created createOrFind(NewUser user, String requestId) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS); // what timestamptz keeps
+        User created = new User(ids.next(), user.displayName(), user.email(), now, now, etag(nextVersion()));
+        if (requestId != null) {
+            int claimed = jdbc.sql("""
+                    INSERT INTO user_requests (request_id, user_id, display_name, email, create_time, version)
+                    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING""")
+                    .params(requestId, created.id(), created.displayName(), created.email(), time(now),
+                            version(created.etag()))
+                    .update();
+            if (claimed == 0) {
+                return new Created(byRequestId(requestId).orElseThrow(() -> new IllegalStateException(
+                        "request id " + requestId + " is claimed but its user is gone")), false);
+            }
+        }
+        try {
+            jdbc.sql("INSERT INTO users (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)")
+                    .params(created.id(), created.displayName(), created.email(), time(now), time(now),
+                            version(created.etag()))
+                    .update();
+        } catch (DuplicateKeyException e) {
+            throw emailTaken(user.email());
+        }
+        return new Created(created, true);
+    }
+
+    private boolean keyTaken(String requestId) {
+        return jdbc.sql("SELECT 1 FROM user_requests WHERE request_id = ?").param(requestId).query().optionalValue()
+                .isPresent();
+    }
+
+    private Optional<User> byRequestId(String requestId) {
+        return jdbc.sql("""
+                SELECT user_id AS id, display_name, email, create_time, create_time AS update_time, version
+                FROM user_requests WHERE request_id = ?""").param(requestId).query(USER).optional();
+    }
+
+    /** Counts {@code n} more users, or throws STORE_FULL; the row lock lasts until the transaction ends. */
+    private void reserve(long n) {
+        int updated = jdbc.sql("UPDATE user_count SET stored = stored + ? WHERE stored + ? <= ?")
+                .params(n, n, maxStored).update();
+        if (updated == 0) {
+            throw DomainException.storeFull(TYPE, "users", maxStored);
+        }
+    }
+
+    private void release(long n) {
+        if (n > 0) {
+            jdbc.sql("UPDATE user_count SET stored = stored - ?").param(n).update();
+        }
+    }
+
+    @Override
+    public Optional<User> findById(String id) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM users WHERE id = ?").param(id).query(USER).optional();
+    }
+
+    @Override
+    public User update(String id, UserChanges changes, String expectedEtag) {
+        while (true) {
+            User current = current(id, expectedEtag);
+            NewUser next = changes.applyTo(current);
+            Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+            Optional<User> updated;
+            try {
+                updated = jdbc.sql("UPDATE users SET display_name = ?, email = ?, update_time = ?, "
+                        + "version = nextval('user_versions') WHERE id = ? AND version = ? RETURNING " + COLUMNS)
+                        .params(next.displayName(), next.email(), time(now), id, version(current.etag()))
+                        .query(USER).optional();
+            } catch (DuplicateKeyException e) {
+                throw emailTaken(next.email());
+            }
+            if (updated.isPresent()) {
+                return updated.get();
+            }
+            // Written or deleted since we read it: with an etag that is the caller's conflict to resolve
+            // (current() now says which); without one, apply the changes to what is there now.
+        }
+    }
+
+    @Override
+    public void delete(String id, String expectedEtag) {
+        transaction.executeWithoutResult(tx -> {
+            int deleted = expectedEtag == null
+                    ? jdbc.sql("DELETE FROM users WHERE id = ?").param(id).update()
+                    : jdbc.sql("DELETE FROM users WHERE id = ? AND version = ?")
+                            .params(id, parseVersion(expectedEtag)).update();
+            if (deleted == 0) {
+                current(id, expectedEtag); // throws NOT_FOUND or ABORTED
+                throw new IllegalStateException("user " + id + " was neither deleted nor changed");
+            }
+            release(1);
+        });
+    }
+
+    @Override
+    public List<User> listAfter(String afterId, int max) {
+        return afterId == null
+                ? jdbc.sql("SELECT " + COLUMNS + " FROM users ORDER BY id LIMIT ?").param(max).query(USER).list()
+                : jdbc.sql("SELECT " + COLUMNS + " FROM users WHERE id > ? ORDER BY id LIMIT ?")
+                        .params(afterId, max).query(USER).list();
+    }
+
+    @Override
+    public long count() {
+        return jdbc.sql("SELECT stored FROM user_count").query(Long.class).single();
+    }
+
+    /** The stored user, checked against the caller's etag. */
+    private User current(String id, String expectedEtag) {
+        User current = findById(id).orElseThrow(() -> DomainException.notFound(TYPE, "user", id));
+        if (expectedEtag != null && !expectedEtag.equals(current.etag())) {
+            throw DomainException.etagMismatch(TYPE, "user", id, expectedEtag, current.etag());
+        }
+        return current;
+    }
+
+    private long nextVersion() {
+        return jdbc.sql("SELECT nextval('user_versions')").query(Long.class).single();
+    }
+
+    private static DomainException emailTaken(String email) {
+        return DomainException.alreadyExists("EMAIL_ALREADY_EXISTS",
+                "email '" + email + "' is already used by another user; choose another email",
+                Map.of("email", email), null);
+    }
+
+    private static String etag(long version) {
+        return Long.toString(version, 36);
+    }
+
+    private static long version(String etag) {
+        return Long.parseLong(etag, 36);
+    }
+
+    /** A caller's etag as a version; one that is no version of ours matches no row. */
+    private static long parseVersion(String etag) {
+        try {
+            return version(etag);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static OffsetDateTime time(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        return rs.getObject(column, OffsetDateTime.class).toInstant();
+    }
+}

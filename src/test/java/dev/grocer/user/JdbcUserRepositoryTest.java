@@ -1,0 +1,40 @@
+package dev.grocer.user;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+
+import dev.grocer.testing.MutableClock;
+import dev.grocer.testing.TestPostgres;
+
+/** The repository contract against PostgreSQL: one embedded server for the class, emptied before each test. */
+class JdbcUserRepositoryTest extends UserRepositoryContract {
+
+    private static TestPostgres postgres;
+    private static JdbcClient jdbc;
+
+    @BeforeAll
+    static void startPostgres() {
+        postgres = TestPostgres.start();
+        jdbc = JdbcClient.create(postgres.dataSource());
+    }
+
+    @AfterAll
+    static void stopPostgres() throws Exception {
+        postgres.close();
+    }
+
+    @Override
+    protected UserRepository newRepository(MutableClock clock, int maxStored) {
+        jdbc.sql("TRUNCATE users, user_requests").update();
+        jdbc.sql("UPDATE user_count SET stored = 0").update();
+        return new JdbcUserRepository(jdbc, new DataSourceTransactionManager(postgres.dataSource()), clock,
+                new UserProperties(1000, 256, maxStored));
+    }
+
+    @Override
+    protected int load() {
+        return 1;
+    }
+}
