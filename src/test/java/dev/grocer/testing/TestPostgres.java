@@ -55,9 +55,15 @@ public final class TestPostgres implements AutoCloseable {
         return dataSource;
     }
 
-    /** For {@code spring.datasource.url}. */
+    /** For {@code spring.datasource.url}: the migrated {@code postgres} database. */
     public String jdbcUrl() {
         return postgres.getJdbcUrl("postgres", "postgres");
+    }
+
+    /** Creates an empty database (no schema: for a grocer that migrates it itself) and returns its URL. */
+    public String createDatabase(String name) {
+        org.springframework.jdbc.core.simple.JdbcClient.create(dataSource).sql("CREATE DATABASE " + name).update();
+        return postgres.getJdbcUrl("postgres", name);
     }
 
     /** For {@code spring.datasource.username}; no password is needed on loopback. */

@@ -1,0 +1,107 @@
+package dev.grocer.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.grocer.GrocerApplication;
+import dev.grocer.testing.TestPostgres;
+import dev.grocer.testing.TestServer;
+import dev.grocer.user.UserRepository;
+import dev.grocer.user.v1.CreateUserRequest;
+import dev.grocer.user.v1.GetUserRequest;
+import dev.grocer.user.v1.User;
+import dev.grocer.user.v1.UserServiceGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+
+/**
+ * The whole application with {@code --grocer.store=postgres} against a real (embedded) PostgreSQL: Flyway
+ * migrates an empty database at start-up, users go through the real gRPC stub into the database, and the
+ * readiness probe includes the database.
+ */
+class PostgresStoreTest {
+
+    private static TestPostgres postgres;
+    private static String url;
+    private static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        postgres = TestPostgres.start();
+        url = postgres.createDatabase("grocer");
+        server = TestServer.start("--grocer.store=postgres", "--spring.datasource.url=" + url,
+                "--spring.datasource.username=" + postgres.username());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+        postgres.close();
+    }
+
+    @Test
+    void aUserCreatedThroughGrpc_isStoredInPostgresAndReadBack() {
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext()
+                .build();
+        try {
+            UserServiceGrpc.UserServiceBlockingStub users = UserServiceGrpc.newBlockingStub(channel);
+
+            User created = users.createUser(CreateUserRequest.newBuilder()
+                    .setUser(User.newBuilder().setDisplayName("Ada Lovelace").setEmail("ada@example.com"))
+                    .setRequestId("0190b8d2-6f1e-7c3a-9d4b-2f6c1e8a5b7d").build());
+            User read = users.getUser(GetUserRequest.newBuilder().setId(created.getId()).build());
+
+            assertThat(read).isEqualTo(created);
+            assertThat(created.getDisplayName()).isEqualTo("Ada Lovelace");
+            JdbcClient database = JdbcClient.create(server.context().getBean(javax.sql.DataSource.class));
+            assertThat(database.sql("SELECT email FROM users WHERE id = ?").param(created.getId())
+                    .query(String.class).single()).isEqualTo("ada@example.com");
+            assertThat(org.springframework.aop.support.AopUtils.getTargetClass(
+                    server.context().getBean(UserRepository.class)).getSimpleName())
+                    .isEqualTo("JdbcUserRepository");
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    @Test
+    void readiness_includesTheDatabase_andServiceMethodsLeaveTheEventLoop() throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.httpPort() + "/actuator/health/readiness")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode readiness = new ObjectMapper().readTree(response.body());
+        assertThat(readiness.path("status").asText()).isEqualTo("UP");
+        assertThat(readiness.path("components").path("db").path("status").asText()).isEqualTo("UP");
+        assertThat(readiness.path("components").path("db").path("details").path("database").asText())
+                .isEqualTo("PostgreSQL");
+        assertThat(server.context().getEnvironment().getProperty("grocer.grpc.direct-executor")).isEqualTo("false");
+        assertThat(server.context().containsBean("directExecutor")).isFalse();
+    }
+
+    @Test
+    void theDirectExecutorWithPostgres_failsAtStartUpWithAClearMessage() {
+        assertThatThrownBy(() -> new org.springframework.boot.builder.SpringApplicationBuilder(GrocerApplication.class)
+                .run("--grocer.store=postgres", "--grocer.grpc.direct-executor=true",
+                        "--spring.datasource.url=" + url, "--grpc.server.port=0",
+                        "--grpc.server.address=127.0.0.1", "--server.port=0", "--server.address=127.0.0.1"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("grocer.grpc.direct-executor=true cannot be used with grocer.store=postgres");
+    }
+}
