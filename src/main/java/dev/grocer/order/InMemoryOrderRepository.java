@@ -35,6 +35,7 @@ class InMemoryOrderRepository implements OrderRepository {
     private long version;
     private int count; // orders are never deleted
     private final int maxStored;
+    private volatile OrderChangeListener listener;
 
     InMemoryOrderRepository(Clock clock, OrderProperties properties) {
         this.clock = clock;
@@ -71,8 +72,29 @@ class InMemoryOrderRepository implements OrderRepository {
         return Optional.ofNullable(orders.get(id));
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The listener is called on the writing thread, after the write and before this returns; one order's
+     * changes reach it in the order they were stored as long as its writers take turns, as
+     * {@link OrderManagement}'s per-order locks make them.
+     */
     @Override
-    public Order update(Order next) {
+    public Order update(Order next, OrderChange change) {
+        Order stored = store(next);
+        OrderChangeListener current = listener;
+        if (current != null && current.wants(stored.id())) {
+            current.changed(new OrderEvent(change, stored));
+        }
+        return stored;
+    }
+
+    @Override
+    public void listen(OrderChangeListener listener) {
+        this.listener = listener;
+    }
+
+    private Order store(Order next) {
         writeLock.lock();
         try {
             Order current = orders.get(next.id());

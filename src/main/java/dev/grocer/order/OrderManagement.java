@@ -1,10 +1,9 @@
 package dev.grocer.order;
 
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
@@ -20,9 +19,13 @@ import dev.grocer.user.UserManagement;
 
 /**
  * OrderService's rules: what a valid order is, which changes each status allows, and who hears about
- * each change. Writes to one order, and the events they publish, happen one at a time per order (a
- * striped lock), so every watcher sees an order's events in the order they happened and a cancel and
- * a fulfilment step can never both win.
+ * each change. Writes to one order happen one at a time per order on this replica (a striped lock), and
+ * the store's compare-and-set on the version decides between replicas, so a cancel and a fulfilment step
+ * can never both win.
+ *
+ * <p>Watchers hear changes from the store ({@link OrderRepository#listen}), whichever replica made them,
+ * one order's changes in the order they were stored. Each watcher remembers the version it was last sent,
+ * so a change that its first event already showed is not sent twice.
  */
 @Service
 public class OrderManagement {
@@ -33,14 +36,17 @@ public class OrderManagement {
     private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
     private static final Pattern POSTAL_CODE = Pattern.compile("[A-Za-z0-9 -]+");
     private static final String TYPE = InMemoryOrderRepository.TYPE;
+    /** Writes without an etag retry this often when another replica changed the order in between. */
+    private static final int MAX_ATTEMPTS = 5;
 
     private final OrderRepository repository;
     private final UserManagement users;
     private final OrderProperties properties;
     private final ApplicationEventPublisher events;
     private final Object[] stripes = new Object[64];
-    // Watchers by order id; an order's set is read and written only while holding that order's stripe.
-    private final Map<String, Set<Subscriber<OrderEvent>>> watchers = new ConcurrentHashMap<>();
+    // Watchers by order id, each with the version of the last event it was sent; an order's map is read and
+    // written only while holding that order's stripe.
+    private final Map<String, Map<Subscriber<OrderEvent>, Long>> watchers = new ConcurrentHashMap<>();
 
     OrderManagement(OrderRepository repository, UserManagement users, OrderProperties properties,
             ApplicationEventPublisher events) {
@@ -51,6 +57,7 @@ public class OrderManagement {
         for (int i = 0; i < stripes.length; i++) {
             stripes[i] = new Object();
         }
+        repository.listen(new Changes());
     }
 
     /** Places an order for an existing user. */
@@ -98,11 +105,15 @@ public class OrderManagement {
         Address clean = checkAddress(address, "delivery_address", violations);
         violations.throwIfAny();
         synchronized (stripe(orderId)) {
-            Order current = get(orderId, "order_id");
-            rejectFinal(current, "update the address of");
-            Order updated = repository.update(current.withAddress(clean));
-            publish(new OrderEvent(OrderChange.ADDRESS_UPDATED, updated));
-            return updated;
+            for (int attempt = 1; ; attempt++) {
+                Order current = get(orderId, "order_id");
+                rejectFinal(current, "update the address of");
+                try {
+                    return repository.update(current.withAddress(clean), OrderChange.ADDRESS_UPDATED);
+                } catch (DomainException e) {
+                    rethrowUnlessConflict(e, attempt);
+                }
+            }
         }
     }
 
@@ -115,15 +126,23 @@ public class OrderManagement {
         Violations violations = new Violations();
         checkId(id, "id", violations);
         violations.throwIfAny();
+        boolean anyVersion = etag == null || etag.isEmpty();
         synchronized (stripe(id)) {
-            Order current = get(id, "id");
-            if (etag != null && !etag.isEmpty() && !etag.equals(current.etag())) {
-                throw DomainException.etagMismatch(TYPE, "order", id, etag, current.etag());
+            for (int attempt = 1; ; attempt++) {
+                Order current = get(id, "id");
+                if (!anyVersion && !etag.equals(current.etag())) {
+                    throw DomainException.etagMismatch(TYPE, "order", id, etag, current.etag());
+                }
+                rejectFinal(current, "cancel");
+                try {
+                    return repository.update(current.withStatus(OrderStatus.CANCELLED), OrderChange.CANCELLED);
+                } catch (DomainException e) {
+                    if (!anyVersion) {
+                        throw e; // the caller asked for the version it read, which is gone
+                    }
+                    rethrowUnlessConflict(e, attempt);
+                }
             }
-            rejectFinal(current, "cancel");
-            Order cancelled = repository.update(current.withStatus(OrderStatus.CANCELLED));
-            publish(new OrderEvent(OrderChange.CANCELLED, cancelled));
-            return cancelled;
         }
     }
 
@@ -139,9 +158,7 @@ public class OrderManagement {
             if (current == null || current.status() != from) {
                 return null;
             }
-            Order advanced = repository.update(current.withStatus(from.next()));
-            publish(new OrderEvent(OrderChange.STATUS_CHANGED, advanced));
-            return advanced;
+            return repository.update(current.withStatus(from.next()), OrderChange.STATUS_CHANGED);
         }
     }
 
@@ -159,7 +176,7 @@ public class OrderManagement {
             if (current.status().isFinal()) {
                 watcher.close(null);
             } else {
-                watchers.computeIfAbsent(id, k -> new HashSet<>()).add(watcher);
+                watchers.computeIfAbsent(id, k -> new HashMap<>()).put(watcher, current.version());
             }
         }
         watcher.flush();
@@ -168,8 +185,8 @@ public class OrderManagement {
     /** Stops sending to {@code watcher}, e.g. when its client went away. */
     public void unwatch(String id, Subscriber<OrderEvent> watcher) {
         synchronized (stripe(id)) {
-            Set<Subscriber<OrderEvent>> set = watchers.get(id);
-            if (set != null && set.remove(watcher) && set.isEmpty()) {
+            Map<Subscriber<OrderEvent>, Long> watching = watchers.get(id);
+            if (watching != null && watching.remove(watcher) != null && watching.isEmpty()) {
                 watchers.remove(id);
             }
         }
@@ -180,7 +197,7 @@ public class OrderManagement {
         int count = 0;
         for (Object stripe : stripes) {
             synchronized (stripe) {
-                for (Map.Entry<String, Set<Subscriber<OrderEvent>>> entry : watchers.entrySet()) {
+                for (Map.Entry<String, Map<Subscriber<OrderEvent>, Long>> entry : watchers.entrySet()) {
                     if (stripe(entry.getKey()) == stripe) {
                         count += entry.getValue().size();
                     }
@@ -199,7 +216,7 @@ public class OrderManagement {
                     if (stripe(entry.getKey()) != stripe) {
                         return false;
                     }
-                    closing.addAll(entry.getValue());
+                    closing.addAll(entry.getValue().keySet());
                     return true;
                 });
             }
@@ -207,17 +224,22 @@ public class OrderManagement {
         }
     }
 
-    // Called with the order's stripe held: queues the event for every watcher, in the order of writes.
-    private void publish(OrderEvent event) {
+    // Called with the order's stripe held: queues the event for every watcher that has not seen it yet.
+    private void deliver(OrderEvent event) {
         String id = event.order().id();
-        Set<Subscriber<OrderEvent>> set = watchers.get(id);
-        if (set == null) {
+        Map<Subscriber<OrderEvent>, Long> watching = watchers.get(id);
+        if (watching == null) {
             return;
         }
+        long version = event.order().version();
         boolean last = event.order().status().isFinal();
-        for (Subscriber<OrderEvent> watcher : List.copyOf(set)) {
+        for (Subscriber<OrderEvent> watcher : List.copyOf(watching.keySet())) {
+            if (watching.get(watcher) >= version) {
+                continue; // its first event (the current state) was read after this change
+            }
+            watching.put(watcher, version);
             if (!watcher.offer(event)) {
-                set.remove(watcher);
+                watching.remove(watcher);
                 watcher.close(DomainException.resourceExhausted("WATCHER_TOO_SLOW",
                         "this watch was ended because events arrived faster than they were read ("
                                 + properties.watchOutboxCapacity() + " were waiting); watch again to resume",
@@ -228,8 +250,38 @@ public class OrderManagement {
                 watcher.flush();
             }
         }
-        if (last || set.isEmpty()) {
+        if (last || watching.isEmpty()) {
             watchers.remove(id);
+        }
+    }
+
+    // A write that lost a compare-and-set to another replica is tried again on the order as it is now.
+    private static void rethrowUnlessConflict(DomainException e, int attempt) {
+        if (e.kind() != DomainException.Kind.ABORTED || attempt >= MAX_ATTEMPTS) {
+            throw e;
+        }
+    }
+
+    /** What this replica does with the store's changes: sends them to its watchers. */
+    private final class Changes implements OrderChangeListener {
+
+        @Override
+        public boolean wants(String id) {
+            return watchers.containsKey(id);
+        }
+
+        @Override
+        public void changed(OrderEvent event) {
+            synchronized (stripe(event.order().id())) {
+                deliver(event);
+            }
+        }
+
+        @Override
+        public void missed() {
+            closeAllWatches(DomainException.unavailable("ORDER_EVENTS_MISSED",
+                    "this server lost contact with the other replicas for a moment and may have missed changes;"
+                            + " watch again to resume"));
         }
     }
 

@@ -25,11 +25,16 @@ public interface OrderRepository {
 
     /**
      * Replaces an order's address and status with those of {@code next}, if the stored order's version is
-     * still {@code next.version()}. Returns the stored order, with a new version and update time.
+     * still {@code next.version()}, and announces it: the {@link #listen listener} of every replica sharing
+     * the store hears {@code change} with the stored order. Returns the stored order, with a new version and
+     * update time.
      *
      * @throws dev.grocer.common.DomainException NOT_FOUND, or ABORTED if the order changed meanwhile
      */
-    Order update(Order next);
+    Order update(Order next, OrderChange change);
+
+    /** Sets the one listener of stored changes; changes stored before it was set are not replayed. */
+    void listen(OrderChangeListener listener);
 
     /** Up to {@code max} orders in id order after {@code afterId} ({@code null}: from the first). O(max). */
     List<Order> listAfter(String afterId, int max);

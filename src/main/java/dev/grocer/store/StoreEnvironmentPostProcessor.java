@@ -23,7 +23,8 @@ import org.springframework.core.env.MapPropertySource;
  *       grocer starts without any {@code spring.datasource.*} and never opens a connection.
  *   <li>{@code postgres}: service methods leave the event loop ({@code grocer.grpc.direct-executor}
  *       defaults to {@code false}, since every call blocks on the database; {@code true} is refused) and
- *       the readiness group includes Boot's {@code db} health indicator.
+ *       the readiness group includes Boot's {@code db} health indicator and {@code replicaEvents}, the
+ *       connection that hears the other replicas ({@link PostgresNotifications}).
  * </ul>
  *
  * <p>An environment post-processor rather than a profile: a profile would be a second switch that could
@@ -64,8 +65,12 @@ public class StoreEnvironmentPostProcessor implements EnvironmentPostProcessor, 
                 }
                 defaults.put(DIRECT_EXECUTOR, "false");
                 List<String> readiness = new ArrayList<>(list(binder, READINESS));
-                if (!readiness.isEmpty() && !readiness.contains("db")) {
-                    readiness.add("db");
+                if (!readiness.isEmpty()) {
+                    for (String component : List.of("db", "replicaEvents")) {
+                        if (!readiness.contains(component)) {
+                            readiness.add(component);
+                        }
+                    }
                     overrides.put(READINESS, String.join(",", readiness));
                 }
             }

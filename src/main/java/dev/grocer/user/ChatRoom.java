@@ -17,6 +17,10 @@ import dev.grocer.common.Violations;
  * The chat room of ChatStream: every message is delivered to every participant, the sender included,
  * in one order for all. Delivery never waits for a participant: one whose outbox is full is removed
  * and told it was too slow, and the others go on.
+ *
+ * <p>With several replicas each has a room of its own participants; messages go through the
+ * {@link ChatRelay}, which hands every room every message in one order, so the replicas' rooms behave
+ * as one. {@code grocer.chat.max-participants} counts this replica's participants.
  */
 @Component
 public class ChatRoom {
@@ -25,11 +29,16 @@ public class ChatRoom {
 
     private final Clock clock;
     private final ChatProperties properties;
+    private final ChatRelay relay;
     private final Set<Subscriber<ChatMessage>> participants = new LinkedHashSet<>();
 
-    ChatRoom(Clock clock, ChatProperties properties) {
+    ChatRoom(Clock clock, ChatProperties properties, ChatRelay relay) {
         this.clock = clock;
         this.properties = properties;
+        this.relay = relay;
+        relay.deliverTo(this::deliver, () -> closeAll(DomainException.unavailable("CHAT_MESSAGES_MISSED",
+                "this server lost contact with the other replicas for a moment and may have missed messages;"
+                        + " reconnect to continue chatting")));
     }
 
     /** Lets {@code participant} receive every message from now on. */
@@ -53,12 +62,18 @@ public class ChatRoom {
     }
 
     /**
-     * Validates and delivers a message to every participant.
+     * Validates a message and sends it to every participant, on every replica.
      *
      * @throws DomainException INVALID_ARGUMENT for a bad sender or text
      */
     public ChatMessage publish(String sender, String text) {
         ChatMessage message = validate(sender, text);
+        relay.send(message);
+        return message;
+    }
+
+    // Called by the relay, one message at a time, in the order every replica's room gets them.
+    private void deliver(ChatMessage message) {
         List<Subscriber<ChatMessage>> recipients;
         List<Subscriber<ChatMessage>> tooSlow = new ArrayList<>();
         // Queue under the lock so all participants see messages in one order; send outside it.
@@ -78,7 +93,6 @@ public class ChatRoom {
                     Map.of("outbox_capacity", Integer.toString(properties.outboxCapacity()))));
         }
         recipients.forEach(Subscriber::flush);
-        return message;
     }
 
     /** Disconnects everyone, e.g. when the server shuts down. */

@@ -43,7 +43,7 @@ class StoreEnvironmentPostProcessorTest {
 
         assertThat(environment.getProperty("grocer.grpc.direct-executor")).isEqualTo("false");
         assertThat(environment.getProperty("management.endpoint.health.group.readiness.include"))
-                .isEqualTo("readinessState,grpcServer,db");
+                .isEqualTo("readinessState,grpcServer,db,replicaEvents");
         assertThat(environment.getProperty("spring.autoconfigure.exclude")).isNull();
     }
 

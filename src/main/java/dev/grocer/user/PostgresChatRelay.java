@@ -1,0 +1,75 @@
+package dev.grocer.user;
+
+import java.time.Instant;
+import java.util.function.Consumer;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.stereotype.Component;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.grocer.store.PostgresNotifications;
+
+/**
+ * The relay between replicas: each message is one PostgreSQL notification on {@code grocer_chat}, which
+ * every replica's room receives in the same (commit) order, the sender's own included.
+ *
+ * <p>A notification carries at most {@link PostgresNotifications#MAX_PAYLOAD_BYTES}, so
+ * {@code grocer.chat.max-message-length} is limited to {@value #MAX_MESSAGE_LENGTH} characters with this store
+ * (four UTF-8 bytes each at worst, JSON-escaped line breaks two); a larger setting stops start-up.
+ */
+@Component
+@ConditionalOnProperty(name = "grocer.store", havingValue = "postgres")
+class PostgresChatRelay implements ChatRelay {
+
+    static final String CHANNEL = "grocer_chat";
+    static final int MAX_MESSAGE_LENGTH = 1_800;
+
+    private final PostgresNotifications notifications;
+    private final ObjectMapper json;
+
+    PostgresChatRelay(PostgresNotifications notifications, ObjectMapper json, ChatProperties properties) {
+        if (properties.maxMessageLength() > MAX_MESSAGE_LENGTH) {
+            throw new IllegalStateException("grocer.chat.max-message-length=" + properties.maxMessageLength()
+                    + " is over " + MAX_MESSAGE_LENGTH + ", the most grocer.store=postgres can carry between replicas"
+                    + " (one PostgreSQL notification per message); set it to " + MAX_MESSAGE_LENGTH + " or less");
+        }
+        this.notifications = notifications;
+        this.json = json;
+    }
+
+    @Override
+    public void send(ChatMessage message) {
+        try {
+            notifications.send(CHANNEL, json.writeValueAsString(
+                    new Wire(message.sender(), message.text(), message.sendTime().toString())));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode a chat message", e);
+        }
+    }
+
+    @Override
+    public void deliverTo(Consumer<ChatMessage> room, Runnable missed) {
+        notifications.listen(CHANNEL, new PostgresNotifications.Listener() {
+            @Override
+            public void received(String payload) {
+                Wire wire;
+                try {
+                    wire = json.readValue(payload, Wire.class);
+                } catch (JsonProcessingException e) {
+                    throw new IllegalArgumentException("not a chat message: " + e.getOriginalMessage(), e);
+                }
+                room.accept(new ChatMessage(wire.sender(), wire.text(), Instant.parse(wire.sendTime())));
+            }
+
+            @Override
+            public void missed() {
+                missed.run();
+            }
+        });
+    }
+
+    /** A message as it travels: short names, the send time as ISO-8601 (nanosecond precision kept). */
+    record Wire(String sender, String text, String sendTime) {}
+}
