@@ -23,7 +23,8 @@ import io.grpc.protobuf.StatusProto;
  * what to fix, and a {@code google.rpc.Status} in the {@code grpc-status-details-bin} trailer carrying an
  * {@link ErrorInfo} (domain {@value #DOMAIN}), a {@link BadRequest} for invalid input and a
  * {@link ResourceInfo} when one resource is concerned. A request message that does not parse is
- * INVALID_ARGUMENT, reason {@code MALFORMED_REQUEST} (see {@link RequestParsing}). Unexpected exceptions
+ * INVALID_ARGUMENT, reason {@code MALFORMED_REQUEST} (see {@link RequestParsing}). A database that cannot be
+ * reached, or that gives up for now, is UNAVAILABLE, reason {@code STORE_UNAVAILABLE}. Unexpected exceptions
  * become INTERNAL with no internals in the message; they are logged here, once.
  */
 public final class GrpcErrors {
@@ -54,6 +55,14 @@ public final class GrpcErrors {
         if (error instanceof MalformedRequestException malformed) {
             return fromMalformed(malformed);
         }
+        if (isStoreOutage(error)) {
+            log.warn("The store is unavailable: {}", error.getMessage());
+            return com.google.rpc.Status.newBuilder()
+                    .setCode(Code.UNAVAILABLE_VALUE)
+                    .setMessage("the store is unavailable right now; retry later")
+                    .addDetails(Any.pack(errorInfo("STORE_UNAVAILABLE", Map.of())))
+                    .build();
+        }
         com.google.rpc.Status rich = StatusProto.fromThrowable(error);
         if (rich != null) {
             return rich;
@@ -71,6 +80,13 @@ public final class GrpcErrors {
                 .setMessage("internal error; the server has logged the details")
                 .addDetails(Any.pack(errorInfo("INTERNAL", Map.of())))
                 .build();
+    }
+
+    // The database could not be reached or gave up for now (no connection, timeout, lock wait): a retry may work.
+    private static boolean isStoreOutage(Throwable error) {
+        return error instanceof org.springframework.dao.DataAccessResourceFailureException
+                || error instanceof org.springframework.dao.TransientDataAccessException
+                || error instanceof org.springframework.dao.RecoverableDataAccessException;
     }
 
     private static com.google.rpc.Status fromDomain(DomainException e) {

@@ -33,6 +33,9 @@ import dev.grocer.user.v1.UserServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
 import io.grpc.stub.StreamObserver;
 
 import com.google.protobuf.FieldMask;
@@ -55,7 +58,8 @@ class ReplicasTest {
         postgres = TestPostgres.start();
         String url = postgres.createDatabase("replicas");
         String[] settings = {"--grocer.store=postgres", "--spring.datasource.url=" + url,
-                "--spring.datasource.username=" + postgres.username(), "--grocer.orders.fulfilment.enabled=false"};
+                "--spring.datasource.username=" + postgres.username(), "--grocer.orders.fulfilment.enabled=false",
+                "--spring.datasource.hikari.connection-timeout=1000", "--grocer.health.refresh-interval=200ms"};
         first = TestServer.start(settings);
         second = TestServer.start(settings);
         toFirst = channel(first);
@@ -154,6 +158,40 @@ class ReplicasTest {
         bobSays.onNext(say("Bob", "back"));
         await().until(() -> cy.values().size() == 1 && bob.values().size() == 1);
         assertThat(cy.values().get(0).getText()).isEqualTo("back");
+    }
+
+    @Test
+    void whileTheDatabaseIsUnreachable_callsAreUnavailable_andHealthIsNotServing_untilItIsBack() throws Exception {
+        User created = users(toFirst).createUser(CreateUserRequest.newBuilder()
+                .setUser(User.newBuilder().setDisplayName("Outage Olga").setEmail("olga@example.com")).build());
+        JdbcClient admin = JdbcClient.create(postgres.dataSource());
+        admin.sql("ALTER DATABASE replicas ALLOW_CONNECTIONS false").update();
+        try {
+            admin.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'replicas'")
+                    .query().rowSet();
+
+            RpcError error = RpcError.of(() -> users(toFirst).getUser(
+                    GetUserRequest.newBuilder().setId(created.getId()).build()));
+            assertThat(error.code()).isEqualTo(Status.Code.UNAVAILABLE);
+            assertThat(error.errorInfo().getReason()).isEqualTo("STORE_UNAVAILABLE");
+            assertThat(error.message()).isEqualTo("the store is unavailable right now; retry later");
+            await().atMost(Duration.ofSeconds(20)).until(() -> health(toFirst) == ServingStatus.NOT_SERVING
+                    && health(toSecond) == ServingStatus.NOT_SERVING);
+            assertThat(readiness(first)).isEqualTo(503);
+        } finally {
+            admin.sql("ALTER DATABASE replicas ALLOW_CONNECTIONS true").update();
+        }
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> health(toFirst) == ServingStatus.SERVING
+                && health(toSecond) == ServingStatus.SERVING);
+        assertThat(readiness(first)).isEqualTo(200);
+        assertThat(users(toSecond).getUser(GetUserRequest.newBuilder().setId(created.getId()).build()))
+                .isEqualTo(created);
+    }
+
+    private static ServingStatus health(ManagedChannel channel) {
+        return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(Duration.ofSeconds(5))
+                .check(HealthCheckRequest.getDefaultInstance()).getStatus();
     }
 
     private StreamObserver<ChatStreamRequest> chat(ManagedChannel channel,
