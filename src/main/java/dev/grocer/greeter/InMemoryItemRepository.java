@@ -11,19 +11,21 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Repository;
 
 import dev.grocer.common.DomainException;
 import dev.grocer.common.TimeOrderedIds;
 
 /**
- * The default {@link ItemRepository}: items in memory, lost on restart.
+ * The default {@link ItemRepository} ({@code grocer.store=memory}): items in memory, lost on restart.
  *
  * <p>Reads are lock-free (a concurrent sorted map of immutable records). Writes take one lock, because
  * a create checks and changes two structures at once (the items and the request-id index) and must not
  * interleave with another create doing the same.
  */
 @Repository
+@ConditionalOnProperty(name = "grocer.store", havingValue = "memory", matchIfMissing = true)
 class InMemoryItemRepository implements ItemRepository {
 
     private static final String TYPE = "grocer.greeter.v1.Item";

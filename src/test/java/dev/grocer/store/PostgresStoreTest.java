@@ -7,6 +7,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,6 +21,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.grocer.GrocerApplication;
+import dev.grocer.greeter.v1.AddItemRequest;
+import dev.grocer.greeter.v1.GetItemRequest;
+import dev.grocer.greeter.v1.GreeterServiceGrpc;
+import dev.grocer.greeter.v1.Item;
+import dev.grocer.greeter.v1.ListItemsRequest;
+import dev.grocer.greeter.v1.ListItemsResponse;
 import dev.grocer.testing.TestPostgres;
 import dev.grocer.testing.TestServer;
 import dev.grocer.user.UserRepository;
@@ -29,8 +39,8 @@ import io.grpc.ManagedChannelBuilder;
 
 /**
  * The whole application with {@code --grocer.store=postgres} against a real (embedded) PostgreSQL: Flyway
- * migrates an empty database at start-up, users go through the real gRPC stub into the database, and the
- * readiness probe includes the database.
+ * migrates an empty database at start-up, users and greeter items go through the real gRPC stubs into the
+ * database, and the readiness probe includes the database.
  */
 class PostgresStoreTest {
 
@@ -74,6 +84,60 @@ class PostgresStoreTest {
             assertThat(org.springframework.aop.support.AopUtils.getTargetClass(
                     server.context().getBean(UserRepository.class)).getSimpleName())
                     .isEqualTo("JdbcUserRepository");
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    @Test
+    void anItemAddedThroughGreeterService_isStoredInPostgres_readBackAndListed() {
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext()
+                .build();
+        try {
+            GreeterServiceGrpc.GreeterServiceBlockingStub greeter = GreeterServiceGrpc.newBlockingStub(channel);
+            String requestId = "0190b8d2-6f1e-7c3a-9d4b-2f6c1e8a5b7d";
+            AddItemRequest addApples = AddItemRequest.newBuilder()
+                    .setItem(Item.newBuilder().setName("  Apples ").setQuantity(6)).setRequestId(requestId).build();
+
+            Item apples = greeter.addItem(addApples);
+            Item retried = greeter.addItem(addApples);
+            Item read = greeter.getItem(GetItemRequest.newBuilder().setId(apples.getId()).build());
+
+            assertThat(apples).isEqualTo(Item.newBuilder().setId(apples.getId()).setName("Apples").setQuantity(6)
+                    .setCreateTime(apples.getCreateTime()).setUpdateTime(apples.getCreateTime())
+                    .setEtag(apples.getEtag()).build());
+            assertThat(apples.getEtag()).isNotEmpty();
+            assertThat(retried).isEqualTo(apples);
+            assertThat(read).isEqualTo(apples);
+
+            // Only this test adds items, so the store holds exactly these, in the order they were added.
+            Item pears = greeter.addItem(AddItemRequest.newBuilder()
+                    .setItem(Item.newBuilder().setName("Pears").setQuantity(2)).build());
+            Item plums = greeter.addItem(AddItemRequest.newBuilder()
+                    .setItem(Item.newBuilder().setName("Plums").setQuantity(12)).build());
+            ListItemsResponse first = greeter.listItems(ListItemsRequest.newBuilder().setPageSize(2).build());
+            ListItemsResponse second = greeter.listItems(ListItemsRequest.newBuilder().setPageSize(2)
+                    .setPageToken(first.getNextPageToken()).build());
+
+            assertThat(first.getItemsList()).containsExactly(apples, pears);
+            assertThat(first.getNextPageToken()).isNotEmpty();
+            assertThat(second).isEqualTo(ListItemsResponse.newBuilder().addItems(plums).build());
+
+            JdbcClient database = JdbcClient.create(server.context().getBean(javax.sql.DataSource.class));
+            assertThat(database.sql("SELECT id, name, quantity FROM items ORDER BY id").query().listOfRows())
+                    .isEqualTo(List.of(
+                            Map.of("id", apples.getId(), "name", "Apples", "quantity", 6),
+                            Map.of("id", pears.getId(), "name", "Pears", "quantity", 2),
+                            Map.of("id", plums.getId(), "name", "Plums", "quantity", 12)));
+            Instant stored = database.sql("SELECT create_time FROM items WHERE id = ?").param(apples.getId())
+                    .query(OffsetDateTime.class).single().toInstant();
+            assertThat(stored).isEqualTo(Instant.ofEpochSecond(apples.getCreateTime().getSeconds(),
+                    apples.getCreateTime().getNanos()));
+            assertThat(database.sql("SELECT item_id FROM item_requests WHERE request_id = ?").param(requestId)
+                    .query(String.class).list()).containsExactly(apples.getId());
+            assertThat(database.sql("SELECT stored FROM item_count").query(Long.class).single()).isEqualTo(3L);
+            assertThat(server.context().containsBean("jdbcItemRepository")).isTrue();
+            assertThat(server.context().containsBean("inMemoryItemRepository")).isFalse();
         } finally {
             channel.shutdownNow();
         }
