@@ -2,6 +2,9 @@ package dev.grocer.order;
 
 import java.time.Duration;
 
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
+
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -35,8 +38,11 @@ public record OrderProperties(
      *
      * @param enabled whether orders advance on their own at all
      * @param stepDelay how long each step (PLACED to PREPARING, and so on) takes
+     * @param pollInterval with {@code grocer.store=postgres}: how often each replica looks for steps that are
+     *     due; a step happens up to this much later than its delay
      */
     public record Fulfilment(
             @DefaultValue("true") boolean enabled,
-            @DefaultValue("2s") @NotNull Duration stepDelay) {}
+            @DefaultValue("2s") @NotNull Duration stepDelay,
+            @DefaultValue("250ms") @NotNull @DurationMin(millis = 10) @DurationMax(minutes = 1) Duration pollInterval) {}
 }

@@ -101,7 +101,16 @@ class JdbcUserRepository implements UserRepository {
             }
         }
         if (reserve) {
-            reserve(1);
+            try {
+                reserve(1);
+            } catch (DomainException full) {
+                // A create with the same key may have committed while this one waited for the counter: it
+                // answers, as in memory, where the two would have been one after the other.
+                if (requestId == null) {
+                    throw full;
+                }
+                return byRequestId(requestId).orElseThrow(() -> full);
+            }
         }
         Created created = createOrFind(user, requestId);
         if (!created.isNew() && reserve) {

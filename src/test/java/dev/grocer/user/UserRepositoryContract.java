@@ -125,6 +125,20 @@ abstract class UserRepositoryContract {
     }
 
     @Test
+    void concurrentCreatesWithOneRequestId_forTheLastFreePlace_allGetTheOneUser() throws Exception {
+        String requestId = "0190b8d2-6f1e-7c3a-9d4b-2f6c1e8a5b7e";
+        for (int round = 0; round < 5 * load(); round++) {
+            UserRepository small = newRepository(clock, 1);
+
+            List<String> ids = onAllThreads(
+                    () -> small.create(new NewUser("Ada", "ada@example.com"), requestId).id());
+
+            assertThat(Set.copyOf(ids)).hasSize(1);
+            assertThat(small.count()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void concurrentCompareAndSetUpdates_loseNoIncrement() throws Exception {
         User counter = repository.create(new NewUser("0", "counter@example.com"), null);
         int perThread = 50 * load();
