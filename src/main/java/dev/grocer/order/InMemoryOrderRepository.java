@@ -11,16 +11,19 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Repository;
 
 import dev.grocer.common.DomainException;
 import dev.grocer.common.TimeOrderedIds;
 
 /**
- * The default {@link OrderRepository}: orders in memory, lost on restart. Reads are lock-free; writes
- * take one lock because each keeps two sorted maps (all orders, and orders by user) in step.
+ * The default {@link OrderRepository} ({@code grocer.store=memory}): orders in memory, lost on restart. Reads
+ * are lock-free; writes take one lock because each keeps two sorted maps (all orders, and orders by user) in
+ * step.
  */
 @Repository
+@ConditionalOnProperty(name = "grocer.store", havingValue = "memory", matchIfMissing = true)
 class InMemoryOrderRepository implements OrderRepository {
 
     static final String TYPE = "grocer.order.v1.Order";

@@ -1,5 +1,6 @@
 package dev.grocer.order;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -316,31 +317,100 @@ public class OrderManagement {
         }
         List<OrderItem> clean = new ArrayList<>(items.size());
         String currency = null;
+        boolean allValid = true;
         for (int i = 0; i < items.size(); i++) {
             String at = "order.items[" + i + "]";
             OrderItem item = items.get(i);
             String product = violations.singleLine(item.product(), at + ".product", 100);
-            violations.check(item.quantity() >= 1 && item.quantity() <= MAX_QUANTITY, at + ".quantity",
+            allValid &= violations.check(item.quantity() >= 1 && item.quantity() <= MAX_QUANTITY, at + ".quantity",
                     "must be 1 to " + MAX_QUANTITY + ", was " + item.quantity());
             Money price = item.unitPrice();
             if (violations.check(price != null, at + ".unit_price", "is required")) {
-                if (violations.check(CURRENCY.matcher(price.currencyCode()).matches(), at + ".unit_price.currency_code",
-                        "must be a three-letter ISO 4217 code like EUR, was '" + price.currencyCode() + "'")) {
-                    if (currency == null) {
-                        currency = price.currencyCode();
+                String code = price.currencyCode();
+                Integer decimals = null;
+                if (violations.check(CURRENCY.matcher(code).matches(), at + ".unit_price.currency_code",
+                        "must be a three-letter ISO 4217 code like EUR, was '" + code + "'")) {
+                    decimals = checkCurrency(code, at + ".unit_price.currency_code", violations);
+                    if (decimals != null) {
+                        if (currency == null) {
+                            currency = code;
+                        }
+                        allValid &= violations.check(currency.equals(code), at + ".unit_price.currency_code",
+                                "must be the currency of the order's first item (" + currency + "), was " + code);
                     }
-                    violations.check(currency.equals(price.currencyCode()), at + ".unit_price.currency_code",
-                            "must be the currency of the order's first item (" + currency + "), was "
-                                    + price.currencyCode());
                 }
-                violations.check(price.units() >= 0 && price.units() <= MAX_UNIT_PRICE_UNITS,
+                allValid &= violations.check(price.units() >= 0 && price.units() <= MAX_UNIT_PRICE_UNITS,
                         at + ".unit_price.units", "must be 0 to " + MAX_UNIT_PRICE_UNITS + ", was " + price.units());
-                violations.check(price.nanos() >= 0 && price.nanos() <= 999_999_999, at + ".unit_price.nanos",
-                        "must be 0 to 999999999 (prices are never negative), was " + price.nanos());
+                boolean nanosInRange = violations.check(price.nanos() >= 0 && price.nanos() <= 999_999_999,
+                        at + ".unit_price.nanos", "must be 0 to 999999999 (prices are never negative), was "
+                                + price.nanos());
+                if (decimals != null && nanosInRange) {
+                    allValid &= checkMinorUnits(price, decimals, at + ".unit_price.nanos", violations);
+                }
+                allValid &= decimals != null && nanosInRange;
+            } else {
+                allValid = false;
             }
             clean.add(new OrderItem(product, item.quantity(), price));
         }
+        if (allValid) {
+            checkTotalFits(clean, violations);
+        }
         return clean;
+    }
+
+    /**
+     * Checks that {@code code} is an ISO 4217 currency with a minor unit: both stores keep money as whole
+     * minor units ({@link Money#toMinorUnits()}). Returns its decimal places, or {@code null} if it is none.
+     */
+    private static Integer checkCurrency(String code, String field, Violations violations) {
+        int decimals;
+        try {
+            decimals = Money.decimalPlaces(code);
+        } catch (IllegalArgumentException e) {
+            violations.add(field, "must be an ISO 4217 currency code like EUR; '" + code
+                    + "' is not an ISO 4217 currency");
+            return null;
+        }
+        if (!violations.check(decimals >= 0, field, "must be a currency with a minor unit, like EUR; '" + code
+                + "' is an ISO 4217 code without one (a precious metal, a fund, a test or no-currency code)")) {
+            return null;
+        }
+        return decimals;
+    }
+
+    /** Checks that a price is a whole number of its currency's minor unit: 1.23 EUR, but not 1.234 EUR. */
+    private static boolean checkMinorUnits(Money price, int decimals, String field, Violations violations) {
+        long nanosPerMinorUnit = 1;
+        for (int i = decimals; i < 9; i++) {
+            nanosPerMinorUnit *= 10;
+        }
+        String code = price.currencyCode();
+        return violations.check(price.nanos() % nanosPerMinorUnit == 0, field,
+                "must be a whole number of the currency's minor unit: " + code + " has " + decimals
+                        + " decimal places, so nanos must be " + (decimals == 0 ? "0"
+                                : "a multiple of " + nanosPerMinorUnit + " ("
+                                        + BigDecimal.ONE.movePointLeft(decimals).toPlainString() + " " + code + ")")
+                        + ", was " + price.nanos());
+    }
+
+    /**
+     * Checks that the total fits in a {@code long} of minor units, as the stores keep it. Within the limits on
+     * items, quantities and prices it always does for currencies with up to 3 decimal places; CLF has 4.
+     */
+    private static void checkTotalFits(List<OrderItem> items, Violations violations) {
+        try {
+            long total = 0;
+            for (OrderItem item : items) {
+                total = Math.addExact(total, Math.multiplyExact(item.unitPrice().toMinorUnits(), item.quantity()));
+            }
+        } catch (ArithmeticException e) {
+            String code = items.get(0).unitPrice().currencyCode();
+            violations.add("order.items", "must add up to at most "
+                    + BigDecimal.valueOf(Long.MAX_VALUE, Money.decimalPlaces(code)).toPlainString() + " " + code
+                    + " (" + Long.MAX_VALUE + " minor units), the most an order's total can be; order fewer or "
+                    + "cheaper items");
+        }
     }
 
     private static Address checkAddress(Address address, String at, Violations violations) {

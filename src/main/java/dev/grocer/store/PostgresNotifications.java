@@ -74,15 +74,27 @@ public class PostgresNotifications implements SmartLifecycle, HealthIndicator {
     private volatile Connection current;
     private Thread thread;
 
-    PostgresNotifications(DataSourceProperties connection, DataSource dataSource) {
+    public PostgresNotifications(DataSourceProperties connection, DataSource dataSource) {
         this.connection = connection;
         this.jdbc = JdbcClient.create(dataSource);
     }
 
-    /** Calls {@code listener} with every notification on {@code channel}; register before the server starts. */
+    /**
+     * Calls {@code listener} with every notification on {@code channel} from now on. Components register while
+     * the application starts, before this listens; a later registration LISTENs at once.
+     */
     public void listen(String channel, Listener listener) {
         requireChannelName(channel);
         listeners.computeIfAbsent(channel, c -> new CopyOnWriteArrayList<>()).add(listener);
+        Connection connection = current;
+        if (running && connection != null) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("LISTEN " + channel);
+            } catch (SQLException e) {
+                // The listening thread reconnects, and then listens on every registered channel.
+                log.debug("LISTEN {} failed; it is repeated on reconnection", channel, e);
+            }
+        }
     }
 
     /**

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import com.google.protobuf.Timestamp;
+import com.google.rpc.BadRequest;
 import com.google.rpc.ResourceInfo;
 import com.google.type.Money;
 
@@ -96,6 +97,14 @@ class OrderGrpcServiceTest {
         return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
     }
 
+    private static Money money(String currencyCode, long units, int nanos) {
+        return Money.newBuilder().setCurrencyCode(currencyCode).setUnits(units).setNanos(nanos).build();
+    }
+
+    private static BadRequest.FieldViolation violation(String field, String description) {
+        return BadRequest.FieldViolation.newBuilder().setField(field).setDescription(description).build();
+    }
+
     private static UpdateOrderRequest move(String orderId, Address to) {
         return UpdateOrderRequest.newBuilder().setOrderId(orderId).setDeliveryAddress(to).build();
     }
@@ -123,12 +132,104 @@ class OrderGrpcServiceTest {
         void registerOrder_sumsLargeTotalsExactly() {
             RegisterOrderRequest request = RegisterOrderRequest.newBuilder().setOrder(Order.newBuilder()
                     .setUserId(buyer.getId())
-                    .addItems(item("Tea", 10_000, eur(0, 10_000_001)))
-                    .addItems(item("Caviar", 3, eur(1_000_000_000, 999_999_999)))
+                    .addItems(item("Tea", 10_000, eur(0, 10_000_000)))
+                    .addItems(item("Caviar", 3, eur(1_000_000_000, 990_000_000)))
                     .setDeliveryAddress(HOME)).build();
 
-            // 10000 x 0.010000001 = 100.00001; 3 x 1000000000.999999999 = 3000000002.999999997; sum 3000000103.000009997
-            assertThat(orders.registerOrder(request).getTotal()).isEqualTo(eur(3_000_000_103L, 9_997));
+            // 10000 x 0.01 = 100.00; 3 x 1000000000.99 = 3000000002.97; sum 3000000102.97
+            assertThat(orders.registerOrder(request).getTotal()).isEqualTo(eur(3_000_000_102L, 970_000_000));
+        }
+
+        @Test
+        void registerOrder_rejectsCurrencyCodesThatAreNoIso4217CurrencyWithAMinorUnit() {
+            RegisterOrderRequest bad = RegisterOrderRequest.newBuilder().setOrder(Order.newBuilder()
+                    .setUserId(buyer.getId())
+                    .addItems(item("Apple", 1, money("ABC", 1, 0)))
+                    .addItems(item("Gold bar", 1, money("XAU", 1, 0)))
+                    .addItems(item("Bread", 1, eur(3, 100_000_000)))
+                    .setDeliveryAddress(HOME)).build();
+
+            RpcError error = RpcError.of(() -> orders.registerOrder(bad));
+
+            assertThat(error.code()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(error.errorInfo()).isEqualTo(grocerInfo("INVALID_ARGUMENT", Map.of()));
+            assertThat(error.badRequest()).isEqualTo(BadRequest.newBuilder()
+                    .addFieldViolations(violation("order.items[0].unit_price.currency_code",
+                            "must be an ISO 4217 currency code like EUR; 'ABC' is not an ISO 4217 currency"))
+                    .addFieldViolations(violation("order.items[1].unit_price.currency_code",
+                            "must be a currency with a minor unit, like EUR; 'XAU' is an ISO 4217 code without one"
+                                    + " (a precious metal, a fund, a test or no-currency code)"))
+                    .build());
+            assertThat(listedFor(buyer.getId())).isEmpty();
+        }
+
+        @Test
+        void registerOrder_rejectsPricesThatAreNotAWholeNumberOfTheCurrencysMinorUnit() {
+            RegisterOrderRequest euros = RegisterOrderRequest.newBuilder().setOrder(Order.newBuilder()
+                    .setUserId(buyer.getId())
+                    .addItems(item("Apple", 1, eur(1, 250_000_000)))
+                    .addItems(item("Saffron", 1, eur(1, 234_000_000)))
+                    .setDeliveryAddress(HOME)).build();
+            RegisterOrderRequest yen = RegisterOrderRequest.newBuilder().setOrder(Order.newBuilder()
+                    .setUserId(buyer.getId())
+                    .addItems(item("Rice", 1, money("JPY", 500, 500_000_000)))
+                    .setDeliveryAddress(HOME)).build();
+
+            RpcError cents = RpcError.of(() -> orders.registerOrder(euros));
+            RpcError wholeYen = RpcError.of(() -> orders.registerOrder(yen));
+
+            assertThat(cents.code()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(cents.badRequest()).isEqualTo(BadRequest.newBuilder()
+                    .addFieldViolations(violation("order.items[1].unit_price.nanos",
+                            "must be a whole number of the currency's minor unit: EUR has 2 decimal places, so nanos"
+                                    + " must be a multiple of 10000000 (0.01 EUR), was 234000000"))
+                    .build());
+            assertThat(wholeYen.code()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(wholeYen.badRequest()).isEqualTo(BadRequest.newBuilder()
+                    .addFieldViolations(violation("order.items[0].unit_price.nanos",
+                            "must be a whole number of the currency's minor unit: JPY has 0 decimal places, so nanos"
+                                    + " must be 0, was 500000000"))
+                    .build());
+            assertThat(listedFor(buyer.getId())).isEmpty();
+        }
+
+        @Test
+        void registerOrder_takesWholeMinorUnitsOfEveryCurrency_upToTheLargestTotalOfThreeDecimals() {
+            Order yen = orders.registerOrder(RegisterOrderRequest.newBuilder().setOrder(Order.newBuilder()
+                    .setUserId(buyer.getId())
+                    .addItems(item("Rice", 3, money("JPY", 500, 0)))
+                    .setDeliveryAddress(HOME)).build());
+            Order.Builder dinars = Order.newBuilder().setUserId(buyer.getId()).setDeliveryAddress(HOME);
+            for (int i = 0; i < 100; i++) {
+                dinars.addItems(item("Pearl " + i, 10_000, money("KWD", 1_000_000_000, 999_000_000)));
+            }
+
+            Order largest = orders.registerOrder(RegisterOrderRequest.newBuilder().setOrder(dinars).build());
+
+            assertThat(yen.getTotal()).isEqualTo(money("JPY", 1_500, 0));
+            // 100 x 10000 x 1000000000.999 KWD = 1000000000999000000 fils, within a long's 9223372036854775807
+            assertThat(largest.getTotal()).isEqualTo(money("KWD", 1_000_000_000_999_000L, 0));
+            assertThat(get(largest.getId())).isEqualTo(largest);
+        }
+
+        @Test
+        void registerOrder_whoseTotalExceedsALongOfMinorUnits_isInvalid() {
+            // CLF has 4 decimal places: 100 x 10000 x 1000000000 CLF is 10^19 ten-thousandths, more than a long holds.
+            Order.Builder order = Order.newBuilder().setUserId(buyer.getId()).setDeliveryAddress(HOME);
+            for (int i = 0; i < 100; i++) {
+                order.addItems(item("Unit " + i, 10_000, money("CLF", 1_000_000_000, 0)));
+            }
+
+            RpcError error = RpcError.of(() -> orders.registerOrder(RegisterOrderRequest.newBuilder()
+                    .setOrder(order).build()));
+
+            assertThat(error.code()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(error.badRequest()).isEqualTo(BadRequest.newBuilder()
+                    .addFieldViolations(violation("order.items",
+                            "must add up to at most 922337203685477.5807 CLF (9223372036854775807 minor units), the"
+                                    + " most an order's total can be; order fewer or cheaper items"))
+                    .build());
+            assertThat(listedFor(buyer.getId())).isEmpty();
         }
 
         @Test

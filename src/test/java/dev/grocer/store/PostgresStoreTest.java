@@ -19,6 +19,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.type.Money;
 
 import dev.grocer.GrocerApplication;
 import dev.grocer.greeter.v1.AddItemRequest;
@@ -27,6 +28,16 @@ import dev.grocer.greeter.v1.GreeterServiceGrpc;
 import dev.grocer.greeter.v1.Item;
 import dev.grocer.greeter.v1.ListItemsRequest;
 import dev.grocer.greeter.v1.ListItemsResponse;
+import dev.grocer.order.OrderRepository;
+import dev.grocer.order.v1.Address;
+import dev.grocer.order.v1.GetOrderRequest;
+import dev.grocer.order.v1.ListOrdersRequest;
+import dev.grocer.order.v1.ListOrdersResponse;
+import dev.grocer.order.v1.Order;
+import dev.grocer.order.v1.OrderItem;
+import dev.grocer.order.v1.OrderServiceGrpc;
+import dev.grocer.order.v1.OrderStatus;
+import dev.grocer.order.v1.RegisterOrderRequest;
 import dev.grocer.testing.TestPostgres;
 import dev.grocer.testing.TestServer;
 import dev.grocer.user.UserRepository;
@@ -39,8 +50,8 @@ import io.grpc.ManagedChannelBuilder;
 
 /**
  * The whole application with {@code --grocer.store=postgres} against a real (embedded) PostgreSQL: Flyway
- * migrates an empty database at start-up, users and greeter items go through the real gRPC stubs into the
- * database, and the readiness probe includes the database.
+ * migrates an empty database at start-up, users, orders and greeter items go through the real gRPC stubs into
+ * the database and back, and the readiness probe includes the database.
  */
 class PostgresStoreTest {
 
@@ -52,8 +63,9 @@ class PostgresStoreTest {
     static void start() {
         postgres = TestPostgres.start();
         url = postgres.createDatabase("grocer");
+        // Fulfilment off: orders stay PLACED, so what GetOrder reads back can be compared exactly.
         server = TestServer.start("--grocer.store=postgres", "--spring.datasource.url=" + url,
-                "--spring.datasource.username=" + postgres.username());
+                "--spring.datasource.username=" + postgres.username(), "--grocer.orders.fulfilment.enabled=false");
     }
 
     @AfterAll
@@ -87,6 +99,61 @@ class PostgresStoreTest {
         } finally {
             channel.shutdownNow();
         }
+    }
+
+    @Test
+    void anOrderRegisteredThroughGrpc_isStoredInPostgres_readBackAndListed() {
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext()
+                .build();
+        try {
+            UserServiceGrpc.UserServiceBlockingStub users = UserServiceGrpc.newBlockingStub(channel);
+            OrderServiceGrpc.OrderServiceBlockingStub orders = OrderServiceGrpc.newBlockingStub(channel);
+            User buyer = users.createUser(CreateUserRequest.newBuilder()
+                    .setUser(User.newBuilder().setDisplayName("Grace Hopper").setEmail("grace@example.com")).build());
+            RegisterOrderRequest request = RegisterOrderRequest.newBuilder().setOrder(Order.newBuilder()
+                    .setUserId(buyer.getId())
+                    .addItems(OrderItem.newBuilder().setProduct("Apple").setQuantity(2).setUnitPrice(eur(1, 250_000_000)))
+                    .addItems(OrderItem.newBuilder().setProduct("Bread").setQuantity(1).setUnitPrice(eur(3, 100_000_000)))
+                    .setDeliveryAddress(Address.newBuilder().setStreet("Main Street").setNumber("12B")
+                            .setCity("Springfield").setPostalCode("SW1A 1AA")))
+                    .setRequestId("0190b8d2-6f1e-7c3a-9d4b-2f6c1e8a5b7e").build();
+            Instant before = Instant.now();
+
+            Order registered = orders.registerOrder(request);
+            Order read = orders.getOrder(GetOrderRequest.newBuilder().setId(registered.getId()).build());
+            Order retried = orders.registerOrder(request);
+            ListOrdersResponse listed = orders.listOrders(ListOrdersRequest.newBuilder().setUserId(buyer.getId()).build());
+
+            assertThat(registered).isEqualTo(request.getOrder().toBuilder()
+                    .setId(registered.getId())
+                    .setStatus(OrderStatus.ORDER_STATUS_PLACED)
+                    .setTotal(eur(5, 600_000_000))
+                    .setCreateTime(registered.getCreateTime())
+                    .setUpdateTime(registered.getCreateTime())
+                    .setEtag(registered.getEtag())
+                    .build());
+            assertThat(Instant.ofEpochSecond(registered.getCreateTime().getSeconds(),
+                    registered.getCreateTime().getNanos())).isBetween(before.minusMillis(1), Instant.now());
+            assertThat(read).isEqualTo(registered);
+            assertThat(retried).isEqualTo(registered);
+            assertThat(listed).isEqualTo(ListOrdersResponse.newBuilder().addOrders(registered).build());
+            assertThat(orders.listOrders(ListOrdersRequest.getDefaultInstance()).getOrdersList()).contains(registered);
+            JdbcClient database = JdbcClient.create(server.context().getBean(javax.sql.DataSource.class));
+            assertThat(database.sql("SELECT user_id, status, currency_code, total_minor FROM orders WHERE id = ?")
+                    .param(registered.getId()).query().singleRow()).isEqualTo(Map.of("user_id", buyer.getId(),
+                            "status", "PLACED", "currency_code", "EUR", "total_minor", 560L));
+            assertThat(database.sql("SELECT unit_price_minor FROM order_items WHERE order_id = ? ORDER BY position")
+                    .param(registered.getId()).query(Long.class).list()).containsExactly(125L, 310L);
+            assertThat(org.springframework.aop.support.AopUtils.getTargetClass(
+                    server.context().getBean(OrderRepository.class)).getSimpleName())
+                    .isEqualTo("JdbcOrderRepository");
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    private static Money eur(long units, int nanos) {
+        return Money.newBuilder().setCurrencyCode("EUR").setUnits(units).setNanos(nanos).build();
     }
 
     @Test

@@ -1,0 +1,326 @@
+package dev.grocer.order;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.jdbc.core.ResultSetExtractor;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.grocer.common.DomainException;
+import dev.grocer.common.TimeOrderedIds;
+
+/**
+ * {@link OrderRepository} on PostgreSQL ({@code grocer.store=postgres}; schema in
+ * {@code db/migration/V2__orders.sql}). The database enforces what the in-memory store enforces under its
+ * lock: a compare-and-set on the {@code version} column (the etag), a primary key on {@code request_id} for
+ * idempotent registration, and a one-row counter that keeps concurrent registrations within
+ * {@code grocer.orders.max-stored}. Money is stored as whole minor units ({@link Money#toMinorUnits()}).
+ * Every method blocks: never call it on an event loop.
+ */
+@Repository
+@ConditionalOnProperty(name = "grocer.store", havingValue = "postgres")
+class JdbcOrderRepository implements OrderRepository {
+
+    private static final String TYPE = "grocer.order.v1.Order";
+    /** An order's columns ({@code o}) and its items' ({@code i}), one row per item, as {@link #ORDERS} reads them. */
+    private static final String COLUMNS = "o.id, o.user_id, o.delivery_street, o.delivery_number, o.delivery_city, "
+            + "o.delivery_postal_code, o.status, o.currency_code, o.total_minor, o.create_time, o.update_time, "
+            + "o.version, i.product, i.quantity, i.unit_price_minor";
+    /** Joins the items of the orders {@code o}: {@link #COLUMNS} then reads from both. */
+    private static final String WITH_ITEMS = " LEFT JOIN order_items i ON i.order_id = o.id";
+    /** The order {@link #ORDERS} needs the rows in. */
+    private static final String BY_ORDER_AND_POSITION = " ORDER BY o.id, i.position";
+    private static final ResultSetExtractor<List<Order>> ORDERS = JdbcOrderRepository::orders;
+
+    /**
+     * The orders whose next fulfilment step is due ({@code status_time} at or before the parameter), oldest
+     * first, that no other transaction holds: locked for this one. The status list is the partial index's.
+     */
+    static final String DUE_ORDERS = """
+            SELECT id FROM orders
+            WHERE status IN ('PLACED', 'PREPARING', 'OUT_FOR_DELIVERY') AND status_time <= ?
+            ORDER BY status_time LIMIT ? FOR UPDATE SKIP LOCKED""";
+
+    private final JdbcClient jdbc;
+    private final TransactionTemplate transaction;
+    private final Clock clock;
+    private final TimeOrderedIds ids;
+    private final int maxStored;
+    private final PostgresOrderChanges changes;
+
+    JdbcOrderRepository(JdbcClient jdbc, PlatformTransactionManager transactions, Clock clock,
+            OrderProperties properties, PostgresOrderChanges changes) {
+        this.jdbc = jdbc;
+        this.transaction = new TransactionTemplate(transactions);
+        this.clock = clock;
+        this.ids = new TimeOrderedIds(clock);
+        this.maxStored = properties.maxStored();
+        this.changes = changes;
+    }
+
+    @Override
+    public Order create(NewOrder order, Money total, String requestId) {
+        String currency = total.currencyCode();
+        for (OrderItem item : order.items()) {
+            if (!item.unitPrice().currencyCode().equals(currency)) {
+                throw new IllegalArgumentException("an order has one currency: " + item.unitPrice().currencyCode()
+                        + " is not the total's " + currency);
+            }
+        }
+        return transaction.execute(tx -> {
+            if (requestId != null) {
+                Optional<Order> first = byRequestId(requestId);
+                if (first.isPresent()) {
+                    return first.get(); // a retry answers even when the store is full
+                }
+            }
+            Optional<Long> version = reserve();
+            if (version.isEmpty()) {
+                // While we waited for the counter, a registration with this key may have taken the last place.
+                return Optional.ofNullable(requestId).flatMap(this::byRequestId)
+                        .orElseThrow(() -> DomainException.storeFull(TYPE, "orders", maxStored));
+            }
+            // Drawn while holding the counter's row lock: ids (and versions) commit in increasing order.
+            Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS); // what timestamptz keeps
+            List<OrderItem> items = order.items().stream()
+                    .map(i -> new OrderItem(i.product(), i.quantity(), exact(i.unitPrice())))
+                    .toList();
+            Order created = new Order(ids.next(), order.userId(), items, order.deliveryAddress(), OrderStatus.PLACED,
+                    exact(total), now, now, version.get());
+            if (requestId != null && !claim(requestId, created)) {
+                release();
+                return byRequestId(requestId).orElseThrow(() -> new IllegalStateException(
+                        "request id " + requestId + " is claimed but its order is gone"));
+            }
+            insert(created);
+            return created;
+        });
+    }
+
+    /**
+     * Counts one more order and draws its version, or returns empty if the store is full. The counter's row
+     * lock lasts until the transaction ends, so registrations happen one at a time.
+     */
+    private Optional<Long> reserve() {
+        return jdbc.sql("UPDATE order_count SET stored = stored + 1 WHERE stored + 1 <= ? "
+                + "RETURNING nextval('order_versions')").param(maxStored).query(Long.class).optional();
+    }
+
+    private void release() {
+        jdbc.sql("UPDATE order_count SET stored = stored - 1").update();
+    }
+
+    /**
+     * Records that {@code requestId} registered {@code created}; false if an earlier registration holds the key.
+     * A concurrent registration with the same key waits on this row until this transaction ends.
+     */
+    private boolean claim(String requestId, Order created) {
+        Address address = created.deliveryAddress();
+        return jdbc.sql("""
+                INSERT INTO order_requests (request_id, order_id, delivery_street, delivery_number, delivery_city,
+                    delivery_postal_code, version)
+                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING""")
+                .params(requestId, created.id(), address.street(), address.number(), address.city(),
+                        address.postalCode(), created.version())
+                .update() == 1;
+    }
+
+    private void insert(Order created) {
+        Address address = created.deliveryAddress();
+        Instant now = created.createTime();
+        jdbc.sql("""
+                INSERT INTO orders (id, user_id, delivery_street, delivery_number, delivery_city, delivery_postal_code,
+                    status, currency_code, total_minor, create_time, update_time, status_time, version)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                .params(created.id(), created.userId(), address.street(), address.number(), address.city(),
+                        address.postalCode(), created.status().name(), created.total().currencyCode(),
+                        created.total().toMinorUnits(), time(now), time(now), time(now), created.version())
+                .update();
+        List<OrderItem> items = created.items();
+        String[] products = new String[items.size()];
+        int[] quantities = new int[items.size()];
+        long[] prices = new long[items.size()];
+        for (int i = 0; i < items.size(); i++) {
+            products[i] = items.get(i).product();
+            quantities[i] = items.get(i).quantity();
+            prices[i] = items.get(i).unitPrice().toMinorUnits();
+        }
+        // All lines in one statement, whatever their number: three arrays, numbered from 1 by unnest.
+        jdbc.sql("""
+                INSERT INTO order_items (order_id, position, product, quantity, unit_price_minor)
+                SELECT ?, line - 1, product, quantity, unit_price_minor
+                FROM unnest(?::text[], ?::integer[], ?::bigint[]) WITH ORDINALITY
+                    AS line_item (product, quantity, unit_price_minor, line)""")
+                .params(created.id(), products, quantities, prices)
+                .update();
+    }
+
+    /** The order as the registration that used {@code requestId} stored it: PLACED, at its first address. */
+    private Optional<Order> byRequestId(String requestId) {
+        return first(jdbc.sql("SELECT o.id, o.user_id, r.delivery_street, r.delivery_number, r.delivery_city, "
+                + "r.delivery_postal_code, 'PLACED' AS status, o.currency_code, o.total_minor, o.create_time, "
+                + "o.create_time AS update_time, r.version, i.product, i.quantity, i.unit_price_minor "
+                + "FROM order_requests r JOIN orders o ON o.id = r.order_id" + WITH_ITEMS
+                + " WHERE r.request_id = ?" + BY_ORDER_AND_POSITION).param(requestId).query(ORDERS));
+    }
+
+    @Override
+    public Optional<Order> findById(String id) {
+        return first(jdbc.sql("SELECT " + COLUMNS + " FROM orders o" + WITH_ITEMS + " WHERE o.id = ?"
+                + BY_ORDER_AND_POSITION).param(id).query(ORDERS));
+    }
+
+    /**
+     * Writes the address and status of {@code next} if the stored version is still {@code next.version()}, and
+     * its notification ({@link PostgresOrderChanges}) in the same transaction: every replica hears the change
+     * exactly when it commits.
+     */
+    @Override
+    public Order update(Order next, OrderChange change) {
+        return transaction.execute(tx -> {
+            Optional<Order> stored = write(next);
+            if (stored.isPresent()) {
+                changes.send(change, stored.get());
+                return stored.get();
+            }
+            Order current = findById(next.id()).orElseThrow(() -> DomainException.notFound(TYPE, "order", next.id()));
+            if (current.version() != next.version()) {
+                throw DomainException.etagMismatch(TYPE, "order", next.id(), next.etag(), current.etag());
+            }
+            throw new IllegalStateException("order " + next.id() + " at version " + next.version()
+                    + " was not written");
+        });
+    }
+
+    @Override
+    public void listen(OrderChangeListener listener) {
+        changes.listen(listener, this::findById);
+    }
+
+    /**
+     * Moves up to {@code max} orders whose status has not changed for {@code stepDelay} one fulfilment step on,
+     * each in this one transaction with its notification. The orders are locked with {@code SKIP LOCKED}: a
+     * replica polling at the same time takes others, so each step happens exactly once.
+     *
+     * @return the orders after their step
+     */
+    List<Order> advanceDue(Duration stepDelay, int max) {
+        return transaction.execute(tx -> {
+            Instant dueBy = clock.instant().minus(stepDelay);
+            List<String> due = jdbc.sql(DUE_ORDERS).params(time(dueBy), max).query(String.class).list();
+            List<Order> advanced = new ArrayList<>(due.size());
+            for (String id : due) {
+                Order current = findById(id).orElseThrow();
+                // Locked by this transaction since DUE_ORDERS: nobody can have changed it in between.
+                Order stepped = write(current.withStatus(current.status().next())).orElseThrow();
+                changes.send(OrderChange.STATUS_CHANGED, stepped);
+                advanced.add(stepped);
+            }
+            return advanced;
+        });
+    }
+
+    // The compare-and-set: the order as written, or empty if it is gone or its version moved on.
+    private Optional<Order> write(Order next) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        Address address = next.deliveryAddress();
+        // On the right of SET, "status" is the old value: status_time moves only when the status changes.
+        return first(jdbc.sql("""
+                WITH o AS (
+                    UPDATE orders SET delivery_street = ?, delivery_number = ?, delivery_city = ?,
+                        delivery_postal_code = ?, status = ?, update_time = ?,
+                        status_time = CASE WHEN status = ? THEN status_time ELSE ? END,
+                        version = nextval('order_versions')
+                    WHERE id = ? AND version = ?
+                    RETURNING *)
+                """ + "SELECT " + COLUMNS + " FROM o" + WITH_ITEMS + BY_ORDER_AND_POSITION)
+                .params(address.street(), address.number(), address.city(), address.postalCode(),
+                        next.status().name(), time(now), next.status().name(), time(now), next.id(),
+                        next.version())
+                .query(ORDERS));
+    }
+
+    @Override
+    public List<Order> listAfter(String afterId, int max) {
+        // "" sorts before every id in the "C" collation.
+        return jdbc.sql("SELECT " + COLUMNS + " FROM (SELECT * FROM orders WHERE id > ? ORDER BY id LIMIT ?) o"
+                + WITH_ITEMS + BY_ORDER_AND_POSITION).params(afterId == null ? "" : afterId, max).query(ORDERS);
+    }
+
+    @Override
+    public List<Order> listByUserAfter(String userId, String afterId, int max) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM (SELECT * FROM orders WHERE user_id = ? AND id > ? "
+                + "ORDER BY id LIMIT ?) o" + WITH_ITEMS + BY_ORDER_AND_POSITION)
+                .params(userId, afterId == null ? "" : afterId, max)
+                .query(ORDERS);
+    }
+
+    /**
+     * Orders from rows of {@link #COLUMNS} sorted by order id and item position: one order per run of rows with
+     * the same id, one item per row (none for an order without items, where the LEFT JOIN gives nulls).
+     */
+    private static List<Order> orders(ResultSet rs) throws SQLException {
+        List<Order> orders = new ArrayList<>();
+        Order header = null;
+        List<OrderItem> items = new ArrayList<>();
+        while (rs.next()) {
+            String id = rs.getString("id");
+            if (header == null || !header.id().equals(id)) {
+                if (header != null) {
+                    orders.add(withItems(header, items));
+                    items.clear();
+                }
+                String currency = rs.getString("currency_code");
+                header = new Order(id, rs.getString("user_id"), List.of(), new Address(rs.getString("delivery_street"),
+                        rs.getString("delivery_number"), rs.getString("delivery_city"),
+                        rs.getString("delivery_postal_code")), OrderStatus.valueOf(rs.getString("status")),
+                        Money.ofMinorUnits(currency, rs.getLong("total_minor")), instant(rs, "create_time"),
+                        instant(rs, "update_time"), rs.getLong("version"));
+            }
+            String product = rs.getString("product");
+            if (product != null) {
+                items.add(new OrderItem(product, rs.getInt("quantity"),
+                        Money.ofMinorUnits(header.total().currencyCode(), rs.getLong("unit_price_minor"))));
+            }
+        }
+        if (header != null) {
+            orders.add(withItems(header, items));
+        }
+        return orders;
+    }
+
+    private static Order withItems(Order header, List<OrderItem> items) {
+        return new Order(header.id(), header.userId(), items, header.deliveryAddress(), header.status(),
+                header.total(), header.createTime(), header.updateTime(), header.version());
+    }
+
+    private static Optional<Order> first(List<Order> orders) {
+        return orders.isEmpty() ? Optional.empty() : Optional.of(orders.get(0));
+    }
+
+    /** {@code money} as the store gives it back: from its minor units (throws if it is no whole number of them). */
+    private static Money exact(Money money) {
+        return Money.ofMinorUnits(money.currencyCode(), money.toMinorUnits());
+    }
+
+    private static OffsetDateTime time(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        return rs.getObject(column, OffsetDateTime.class).toInstant();
+    }
+}
