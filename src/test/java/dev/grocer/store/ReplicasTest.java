@@ -18,6 +18,18 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
+import dev.grocer.order.v1.Address;
+import dev.grocer.order.v1.CancelOrderRequest;
+import dev.grocer.order.v1.GetOrderRequest;
+import dev.grocer.order.v1.Order;
+import dev.grocer.order.v1.OrderChange;
+import dev.grocer.order.v1.OrderItem;
+import dev.grocer.order.v1.OrderServiceGrpc;
+import dev.grocer.order.v1.RegisterOrderRequest;
+import dev.grocer.order.v1.UpdateOrderRequest;
+import dev.grocer.order.v1.UpdateOrderResponse;
+import dev.grocer.order.v1.WatchOrderRequest;
+import dev.grocer.order.v1.WatchOrderResponse;
 import dev.grocer.testing.RecordingObserver;
 import dev.grocer.testing.RpcError;
 import dev.grocer.testing.TestPostgres;
@@ -39,6 +51,7 @@ import io.grpc.health.v1.HealthGrpc;
 import io.grpc.stub.StreamObserver;
 
 import com.google.protobuf.FieldMask;
+import com.google.type.Money;
 
 /**
  * Two grocer servers on one PostgreSQL database behave as one service: what is written through one is read
@@ -192,6 +205,51 @@ class ReplicasTest {
     private static ServingStatus health(ManagedChannel channel) {
         return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(Duration.ofSeconds(5))
                 .check(HealthCheckRequest.getDefaultInstance()).getStatus();
+    }
+
+    @Test
+    void aWatchOnOneReplica_seesEveryChangeMadeThroughTheOther_once_andInOrder() {
+        User buyer = users(toFirst).createUser(CreateUserRequest.newBuilder()
+                .setUser(User.newBuilder().setDisplayName("Watcher Wanda").setEmail("wanda@example.com")).build());
+        Order placed = orders(toFirst).registerOrder(RegisterOrderRequest.newBuilder().setOrder(Order.newBuilder()
+                .setUserId(buyer.getId())
+                .addItems(OrderItem.newBuilder().setProduct("Apple").setQuantity(2)
+                        .setUnitPrice(Money.newBuilder().setCurrencyCode("EUR").setUnits(1).setNanos(250_000_000)))
+                .setDeliveryAddress(address("Main Street"))).build());
+        RecordingObserver<WatchOrderRequest, WatchOrderResponse> watch = RecordingObserver.autoFlowControl();
+        OrderServiceGrpc.newStub(toSecond).watchOrder(WatchOrderRequest.newBuilder().setId(placed.getId()).build(),
+                watch);
+        await().until(() -> watch.values().size() == 1);
+
+        StreamObserver<UpdateOrderRequest> moves = OrderServiceGrpc.newStub(toFirst).updateOrder(
+                RecordingObserver.<UpdateOrderRequest, UpdateOrderResponse>autoFlowControl());
+        moves.onNext(UpdateOrderRequest.newBuilder().setOrderId(placed.getId())
+                .setDeliveryAddress(address("Harbour Road")).build());
+        moves.onNext(UpdateOrderRequest.newBuilder().setOrderId(placed.getId())
+                .setDeliveryAddress(address("Station Square")).build());
+        moves.onCompleted();
+        await().until(() -> watch.values().size() == 3);
+        Order cancelled = orders(toFirst).cancelOrder(CancelOrderRequest.newBuilder().setId(placed.getId()).build());
+        watch.awaitCompletion();
+
+        assertThat(watch.values()).extracting(WatchOrderResponse::getChange).containsExactly(
+                OrderChange.ORDER_CHANGE_CURRENT_STATE, OrderChange.ORDER_CHANGE_ADDRESS_UPDATED,
+                OrderChange.ORDER_CHANGE_ADDRESS_UPDATED, OrderChange.ORDER_CHANGE_CANCELLED);
+        assertThat(watch.values().get(0).getOrder()).isEqualTo(placed);
+        assertThat(watch.values()).extracting(r -> r.getOrder().getDeliveryAddress().getStreet()).containsExactly(
+                "Main Street", "Harbour Road", "Station Square", "Station Square");
+        assertThat(watch.values().get(3).getOrder()).isEqualTo(cancelled);
+        assertThat(orders(toSecond).getOrder(GetOrderRequest.newBuilder().setId(placed.getId()).build()))
+                .isEqualTo(cancelled);
+    }
+
+    private static OrderServiceGrpc.OrderServiceBlockingStub orders(ManagedChannel channel) {
+        return OrderServiceGrpc.newBlockingStub(channel).withDeadlineAfter(Duration.ofSeconds(10));
+    }
+
+    static Address address(String street) {
+        return Address.newBuilder().setStreet(street).setNumber("1").setCity("Springfield").setPostalCode("12345")
+                .build();
     }
 
     private StreamObserver<ChatStreamRequest> chat(ManagedChannel channel,

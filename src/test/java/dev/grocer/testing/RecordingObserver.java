@@ -94,7 +94,12 @@ public final class RecordingObserver<ReqT, RespT> implements ClientResponseObser
 
     /** Waits for the call to complete normally. */
     public void awaitCompletion() {
-        awaitEnd();
+        awaitCompletion(Duration.ofSeconds(TIMEOUT_SECONDS));
+    }
+
+    /** Waits up to {@code timeout} for the call to complete normally. */
+    public void awaitCompletion(Duration timeout) {
+        awaitEnd(timeout);
         assertThat(error).as("the call should have completed without error").isNull();
     }
 
@@ -106,8 +111,12 @@ public final class RecordingObserver<ReqT, RespT> implements ClientResponseObser
     }
 
     private void awaitEnd() {
+        awaitEnd(Duration.ofSeconds(TIMEOUT_SECONDS));
+    }
+
+    private void awaitEnd(Duration timeout) {
         try {
-            assertThat(done.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)).as("the call should end").isTrue();
+            assertThat(done.await(timeout.toMillis(), TimeUnit.MILLISECONDS)).as("the call should end").isTrue();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
