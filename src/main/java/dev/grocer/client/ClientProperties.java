@@ -16,7 +16,7 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Settings of the {@code client} profile ({@code grocer.client.*}).
  *
- * @param target the server, as host:port
+ * @param target the server, as host:port, or several separated by commas (calls go round-robin over them)
  * @param interactive run the shell (commands from standard input) instead of the demo
  * @param defaultDeadline the deadline of every call that sets none, except the long-lived streams
  *     (WatchOrder, ListUsers, ChatStream)
