@@ -6,7 +6,6 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -16,7 +15,8 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Settings of the {@code client} profile ({@code grocer.client.*}).
  *
- * @param target the server, as host:port
+ * @param target where to connect: host:port, several separated by commas (calls go round-robin over them),
+ *     or a gRPC target such as {@code dns:///name:port}; see {@link ClientTarget}
  * @param interactive run the shell (commands from standard input) instead of the demo
  * @param defaultDeadline the deadline of every call that sets none, except the long-lived streams
  *     (WatchOrder, ListUsers, ChatStream)
@@ -27,7 +27,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("grocer.client")
 public record ClientProperties(
-        @DefaultValue("localhost:9090") @NotBlank String target,
+        @DefaultValue("localhost:9090") @NotNull ClientTarget target,
         @DefaultValue("false") boolean interactive,
         @DefaultValue("10s") @NotNull Duration defaultDeadline,
         @DefaultValue @Valid Retry retry,

@@ -75,7 +75,7 @@ class ClientServiceConfigTest {
     void start() throws Exception {
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name).directExecutor().addService(new FlakyUsers()).build().start();
-        ClientProperties properties = new ClientProperties("unused", false, Duration.ofMillis(300),
+        ClientProperties properties = new ClientProperties(ClientTarget.of("localhost:9090"), false, Duration.ofMillis(300),
                 new ClientProperties.Retry(4, Duration.ofMillis(10), Duration.ofMillis(50), 2.0), null);
         // The same two calls the client profile's GrpcChannelConfigurer makes on the starter's builder.
         channel = InProcessChannelBuilder.forName(name)

@@ -28,7 +28,8 @@ import dev.grocer.testing.TestTokens;
 /**
  * The {@code client} profile against a locked-down server: the {@code secure} profile (bearer JWTs) over
  * TLS. Given the server's certificate and a token by configuration alone, the demo and the shell pass;
- * without the token the demo stops at the first write and says what is missing.
+ * without the token the demo stops at the first write and says what is missing. A list of servers is checked
+ * against the certificate under the name {@code authority-override} gives.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class SecureClientTest {
@@ -59,7 +60,11 @@ class SecureClientTest {
 
     /** Runs the client over TLS, trusting the server's certificate, with {@code more} settings. */
     private static int runClient(String... more) {
-        List<String> args = new ArrayList<>(List.of("--grocer.client.target=127.0.0.1:" + server.grpcPort(),
+        return runClientOn("127.0.0.1:" + server.grpcPort(), more);
+    }
+
+    private static int runClientOn(String target, String... more) {
+        List<String> args = new ArrayList<>(List.of("--grocer.client.target=" + target,
                 "--grpc.client.grocer.negotiation-type=TLS",
                 "--grpc.client.grocer.security.trust-cert-collection=" + certificate.certificateLocation()));
         args.addAll(List.of(more));
@@ -102,5 +107,35 @@ class SecureClientTest {
         assertThat(output.getOut())
                 .contains("\"displayName\":\"Alan Turing\",\"email\":\"alan@secure.example.com\"")
                 .doesNotContain("error:");
+    }
+
+    /** Runs the shell over TLS to a list of two servers (the one server, twice) with {@code input}. */
+    private static int runShellOnAList(String input, String... more) {
+        InputStream stdin = System.in;
+        System.setIn(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
+        try {
+            List<String> args = new ArrayList<>(List.of("--grocer.client.interactive=true"));
+            args.addAll(List.of(more));
+            return runClientOn("127.0.0.1:" + server.grpcPort() + ",127.0.0.1:" + server.grpcPort(),
+                    args.toArray(String[]::new));
+        } finally {
+            System.setIn(stdin);
+        }
+    }
+
+    @Test
+    void shell_onAListOfServers_checksTheCertificateForTheAuthorityOverride(CapturedOutput output) {
+        assertThat(runShellOnAList("hello Ada\nhello Ada\nquit\n",
+                "--grpc.client.grocer.security.authority-override=localhost")).isZero();
+
+        assertThat(output.getOut()).contains("Hello, Ada!\nHello, Ada!\nbye").doesNotContain("error:");
+    }
+
+    @Test
+    void shell_onAListOfServersWithoutAnAuthorityOverride_failsTheHandshake(CapturedOutput output) {
+        // The channel's authority is then the list itself, which no certificate names.
+        assertThat(runShellOnAList("hello Ada\nquit\n")).isZero();
+
+        assertThat(output.getOut()).contains("error: UNAVAILABLE").doesNotContain("Hello, Ada!");
     }
 }
