@@ -1,11 +1,10 @@
 package dev.grocer.greeter;
 
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import static dev.grocer.store.SqlTime.instant;
+import static dev.grocer.store.SqlTime.time;
+
 import java.time.Clock;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
@@ -118,13 +117,5 @@ class JdbcItemRepository implements ItemRepository {
     @Override
     public long count() {
         return jdbc.sql("SELECT stored FROM item_count").query(Long.class).single();
-    }
-
-    private static OffsetDateTime time(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        return rs.getObject(column, OffsetDateTime.class).toInstant();
     }
 }

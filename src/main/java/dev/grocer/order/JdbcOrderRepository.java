@@ -1,12 +1,13 @@
 package dev.grocer.order;
 
+import static dev.grocer.store.SqlTime.instant;
+import static dev.grocer.store.SqlTime.time;
+
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -314,13 +315,5 @@ class JdbcOrderRepository implements OrderRepository {
     /** {@code money} as the store gives it back: from its minor units (throws if it is no whole number of them). */
     private static Money exact(Money money) {
         return Money.ofMinorUnits(money.currencyCode(), money.toMinorUnits());
-    }
-
-    private static OffsetDateTime time(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        return rs.getObject(column, OffsetDateTime.class).toInstant();
     }
 }

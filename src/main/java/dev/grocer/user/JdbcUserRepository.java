@@ -1,11 +1,10 @@
 package dev.grocer.user;
 
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import static dev.grocer.store.SqlTime.instant;
+import static dev.grocer.store.SqlTime.time;
+
 import java.time.Clock;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -267,13 +266,5 @@ class JdbcUserRepository implements UserRepository {
         } catch (NumberFormatException e) {
             return -1;
         }
-    }
-
-    private static OffsetDateTime time(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        return rs.getObject(column, OffsetDateTime.class).toInstant();
     }
 }

@@ -32,7 +32,7 @@ import dev.grocer.order.v1.WatchOrderRequest;
 import dev.grocer.order.v1.WatchOrderResponse;
 import dev.grocer.testing.RecordingObserver;
 import dev.grocer.testing.RpcError;
-import dev.grocer.testing.TestPostgres;
+import dev.grocer.testing.TestReplicas;
 import dev.grocer.testing.TestServer;
 import dev.grocer.user.ChatRoom;
 import dev.grocer.user.v1.ChatStreamRequest;
@@ -43,7 +43,6 @@ import dev.grocer.user.v1.UpdateUserRequest;
 import dev.grocer.user.v1.User;
 import dev.grocer.user.v1.UserServiceGrpc;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -59,7 +58,7 @@ import com.google.type.Money;
  */
 class ReplicasTest {
 
-    private static TestPostgres postgres;
+    private static TestReplicas replicas;
     private static TestServer first;
     private static TestServer second;
     private static ManagedChannel toFirst;
@@ -68,26 +67,19 @@ class ReplicasTest {
 
     @BeforeAll
     static void start() {
-        postgres = TestPostgres.start();
-        String url = postgres.createDatabase("replicas");
-        String[] settings = {"--grocer.store=postgres", "--spring.datasource.url=" + url,
-                "--spring.datasource.username=" + postgres.username(), "--grocer.orders.fulfilment.enabled=false",
-                "--spring.datasource.hikari.connection-timeout=1000", "--grocer.health.refresh-interval=200ms"};
-        first = TestServer.start(settings);
-        second = TestServer.start(settings);
-        toFirst = channel(first);
-        toSecond = channel(second);
+        replicas = TestReplicas.start("replicas", "--grocer.orders.fulfilment.enabled=false",
+                "--spring.datasource.hikari.connection-timeout=1000", "--grocer.health.refresh-interval=200ms");
+        first = replicas.server(0);
+        second = replicas.server(1);
+        toFirst = replicas.channel(0);
+        toSecond = replicas.channel(1);
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        Stream.of(toFirst, toSecond).filter(c -> c != null).forEach(ManagedChannel::shutdownNow);
-        for (TestServer server : new TestServer[] {first, second}) {
-            if (server != null) {
-                server.close();
-            }
+    static void stop() {
+        if (replicas != null) {
+            replicas.close();
         }
-        postgres.close();
     }
 
     @AfterEach
@@ -150,7 +142,7 @@ class ReplicasTest {
         chat(toFirst, ada);
         await().until(() -> room(first).size() == 1);
 
-        int terminated = JdbcClient.create(postgres.dataSource())
+        int terminated = JdbcClient.create(replicas.postgres().dataSource())
                 .sql("SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                         + " WHERE application_name = ? AND datname = 'replicas') t")
                 .param(PostgresNotifications.APPLICATION_NAME).query(Integer.class).single();
@@ -177,7 +169,7 @@ class ReplicasTest {
     void whileTheDatabaseIsUnreachable_callsAreUnavailable_andHealthIsNotServing_untilItIsBack() throws Exception {
         User created = users(toFirst).createUser(CreateUserRequest.newBuilder()
                 .setUser(User.newBuilder().setDisplayName("Outage Olga").setEmail("olga@example.com")).build());
-        JdbcClient admin = JdbcClient.create(postgres.dataSource());
+        JdbcClient admin = JdbcClient.create(replicas.postgres().dataSource());
         admin.sql("ALTER DATABASE replicas ALLOW_CONNECTIONS false").update();
         try {
             admin.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'replicas'")
@@ -277,7 +269,4 @@ class ReplicasTest {
                 HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
-    private static ManagedChannel channel(TestServer server) {
-        return ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
-    }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,13 +21,11 @@ import dev.grocer.order.v1.RegisterOrderRequest;
 import dev.grocer.order.v1.WatchOrderRequest;
 import dev.grocer.order.v1.WatchOrderResponse;
 import dev.grocer.testing.RecordingObserver;
-import dev.grocer.testing.TestPostgres;
-import dev.grocer.testing.TestServer;
+import dev.grocer.testing.TestReplicas;
 import dev.grocer.user.v1.CreateUserRequest;
 import dev.grocer.user.v1.User;
 import dev.grocer.user.v1.UserServiceGrpc;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 
 /**
  * Two replicas on one database, both running the fulfilment simulator: every order still takes each step
@@ -37,34 +34,23 @@ import io.grpc.ManagedChannelBuilder;
  */
 class ReplicatedFulfilmentTest {
 
-    private static TestPostgres postgres;
-    private static TestServer first;
-    private static TestServer second;
+    private static TestReplicas replicas;
     private static ManagedChannel toFirst;
     private static ManagedChannel toSecond;
 
     @BeforeAll
     static void start() {
-        postgres = TestPostgres.start();
-        String url = postgres.createDatabase("fulfilment");
-        String[] settings = {"--grocer.store=postgres", "--spring.datasource.url=" + url,
-                "--spring.datasource.username=" + postgres.username(),
-                "--grocer.orders.fulfilment.step-delay=300ms", "--grocer.orders.fulfilment.poll-interval=20ms"};
-        first = TestServer.start(settings);
-        second = TestServer.start(settings);
-        toFirst = ManagedChannelBuilder.forAddress("127.0.0.1", first.grpcPort()).usePlaintext().build();
-        toSecond = ManagedChannelBuilder.forAddress("127.0.0.1", second.grpcPort()).usePlaintext().build();
+        replicas = TestReplicas.start("fulfilment", "--grocer.orders.fulfilment.step-delay=300ms",
+                "--grocer.orders.fulfilment.poll-interval=20ms");
+        toFirst = replicas.channel(0);
+        toSecond = replicas.channel(1);
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        Stream.of(toFirst, toSecond).filter(c -> c != null).forEach(ManagedChannel::shutdownNow);
-        for (TestServer server : new TestServer[] {first, second}) {
-            if (server != null) {
-                server.close();
-            }
+    static void stop() {
+        if (replicas != null) {
+            replicas.close();
         }
-        postgres.close();
     }
 
     @Test
