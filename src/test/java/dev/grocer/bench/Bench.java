@@ -634,7 +634,8 @@ public final class Bench {
         row.put("unit", unit);
         storeResults.put(name, row);
         // Three significant digits: PostgreSQL's calls/s can be a few thousandths of memory's.
-        table.add(new Row(name, format(memory), format(postgres),
+        table.add(new Row(name, format(memory), unit.equals("connections") ? Long.toString(Math.round(postgres))
+                : format(postgres),
                 ratio ? new java.math.BigDecimal(postgres / memory).round(new java.math.MathContext(3)).toPlainString()
                         : "", false));
         System.out.printf(Locale.ROOT, "%-58s memory %12s   postgres %12s%n", name,
