@@ -1,5 +1,7 @@
 package dev.grocer.bench;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -271,7 +274,7 @@ public final class Bench {
         }
         warm(postgres, calls);
         Map<String, Double> before = postgres.server().metrics();
-        Map<String, Integer> sessions = new java.util.TreeMap<>();
+        Map<String, Integer> sessions = new TreeMap<>();
         List<LoadGenerator.Result> m = new ArrayList<>();
         List<LoadGenerator.Result> p = new ArrayList<>();
         long[] memoryCpu = new long[2]; // grocer's, PostgreSQL's nanoseconds
@@ -294,8 +297,10 @@ public final class Bench {
                 postgresCpu[0] / 1e3 / pg.calls(), "CPU microseconds per call, grocer's process");
         storeRow(name + " PostgreSQL CPU us/call", Double.NaN, postgresCpu[1] / 1e3 / pg.calls(),
                 "CPU microseconds per call, PostgreSQL's processes");
-        storeRow(name + " p50 ms", mem == null ? Double.NaN : mem.percentileMillis(50), pg.percentileMillis(50), "ms");
-        storeRow(name + " p99 ms", mem == null ? Double.NaN : mem.percentileMillis(99), pg.percentileMillis(99), "ms");
+        for (int percentile : new int[] {50, 99}) {
+            storeRow(name + " p" + percentile + " ms", mem == null ? Double.NaN : mem.percentileMillis(percentile),
+                    pg.percentileMillis(percentile), "ms");
+        }
         storeRow(name + " errors", mem == null ? Double.NaN : mem.errors(), pg.errors(), "calls");
         storeRow(name + " pool wait for a connection, mean ms", Double.NaN,
                 1e3 * meanSeconds(before, after, "hikaricp_connections_acquire_seconds"), "ms");
@@ -635,8 +640,7 @@ public final class Bench {
         // Three significant digits: PostgreSQL's calls/s can be a few thousandths of memory's.
         table.add(new Row(name, format(memory), unit.equals("connections") ? Long.toString(Math.round(postgres))
                 : format(postgres),
-                ratio ? new java.math.BigDecimal(postgres / memory).round(new java.math.MathContext(3)).toPlainString()
-                        : "", false));
+                ratio ? new BigDecimal(postgres / memory).round(new MathContext(3)).toPlainString() : "", false));
         System.out.printf(Locale.ROOT, "%-58s memory %12s   postgres %12s%n", name,
                 Double.isNaN(memory) ? "-" : format(memory), format(postgres));
     }

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -82,12 +83,18 @@ final class BenchPostgres implements AutoCloseable {
         if (diagnose) {
             builder.setServerConfig("shared_preload_libraries", "pg_stat_statements");
         }
-        BenchPostgres server = new BenchPostgres(builder.start(), diagnose);
-        server.admin().sql("CREATE DATABASE " + DATABASE).update();
-        if (diagnose) {
-            server.grocer().sql("CREATE EXTENSION pg_stat_statements").update();
+        EmbeddedPostgres postgres = builder.start();
+        try {
+            BenchPostgres server = new BenchPostgres(postgres, diagnose);
+            server.admin().sql("CREATE DATABASE " + DATABASE).update();
+            if (diagnose) {
+                server.grocer().sql("CREATE EXTENSION pg_stat_statements").update();
+            }
+            return server;
+        } catch (SQLException | RuntimeException e) {
+            postgres.close();
+            throw e;
         }
-        return server;
     }
 
     /** For {@code spring.datasource.url}: the {@code grocer} database. */
@@ -144,7 +151,7 @@ final class BenchPostgres implements AutoCloseable {
      * Runs {@code work} and, with {@code diagnose}, samples what grocer's sessions are doing every 10 ms
      * meanwhile, counting each state into {@code samples}: "running" (on a CPU or waiting for one),
      * "idle" (in grocer's pool), "idle in transaction" (waiting for grocer inside a transaction) or the
-     * wait event ("Lock:transactionid", "IO:WALSync", ...).
+     * wait event ("Lock:transactionid", "IO:WalSync", ...).
      */
     <T> T sampled(Map<String, Integer> samples, Work<T> work) throws InterruptedException {
         if (!diagnose) {
@@ -182,7 +189,10 @@ final class BenchPostgres implements AutoCloseable {
         }
     }
 
-    /** With {@code diagnose}: forgets the statements seen so far (the preload's), so the report shows the load's. */
+    /**
+     * With {@code diagnose}: forgets the statements seen so far (the preload's and the first warm-ups'), so the
+     * report shows the load's.
+     */
     void resetStatements() {
         if (diagnose) {
             grocer().sql("SELECT pg_stat_statements_reset()").query().singleValue();
@@ -195,18 +205,18 @@ final class BenchPostgres implements AutoCloseable {
             return List.of();
         }
         List<String> lines = new ArrayList<>();
-        lines.add(String.format(java.util.Locale.ROOT, "%12s %10s %10s  %s", "calls", "mean ms", "total s", "query"));
+        lines.add(String.format(Locale.ROOT, "%12s %10s %10s  %s", "calls", "mean ms", "total s", "query"));
         grocer().sql("""
                 SELECT calls, mean_exec_time, total_exec_time, query FROM pg_stat_statements
                 WHERE dbid = (SELECT oid FROM pg_database WHERE datname = ?)
                 ORDER BY total_exec_time DESC LIMIT ?""").params(DATABASE, limit)
-                .query((rs, row) -> String.format(java.util.Locale.ROOT, "%,12d %10.3f %10.1f  %s", rs.getLong(1),
+                .query((rs, row) -> String.format(Locale.ROOT, "%,12d %10.3f %10.1f  %s", rs.getLong(1),
                         rs.getDouble(2), rs.getDouble(3) / 1000, rs.getString(4).replaceAll("\\s+", " ")))
                 .list().forEach(lines::add);
         return lines;
     }
 
-    /** Sessions' wait samples as one line: "IO:WALSync 41%, running 30%, ...". */
+    /** Sessions' wait samples as one line: "Lock:transactionid 72%, LWLock:LockManager 7%, ...". */
     static String share(Map<String, Integer> samples) {
         int total = samples.values().stream().mapToInt(Integer::intValue).sum();
         return samples.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
