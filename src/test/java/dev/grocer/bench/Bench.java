@@ -1,5 +1,7 @@
 package dev.grocer.bench;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,7 +46,8 @@ import io.grpc.stub.StreamObserver;
 /**
  * grocer against bare grpc-java, side by side, in one run: start-up time, unary throughput and latency,
  * server and client streaming, memory per user, and the cost of a read with 1,000 and 1,000,000
- * records stored. A/B rounds alternate so drift of the machine falls on both. Prints a table and writes
+ * records stored; then grocer with its users in memory against grocer with them in PostgreSQL (GetUser
+ * and CreateUser). A/B rounds alternate so drift of the machine falls on both. Prints a table and writes
  * it as JSON under target/bench. Run it with {@code ./mvnw -Pbench verify} (settings: README).
  */
 public final class Bench {
@@ -59,11 +63,18 @@ public final class Bench {
     private final int starts = Integer.getInteger("bench.starts", 5);
     private final int streamUsers = Integer.getInteger("bench.streamUsers", 100_000);
     private final int scale = Integer.getInteger("bench.scale", 1_000_000);
-    private final List<String> phases = List.of(System.getProperty("bench.phases", "startup,unary,scale").split(","));
+    private final List<String> phases = List.of(
+            System.getProperty("bench.phases", "startup,unary,scale,postgres").split(","));
+    private final int storeUsers = Integer.getInteger("bench.storeUsers", 10_000);
+    private final boolean pgDiagnose = Boolean.getBoolean("bench.pgDiagnose");
     private final List<String> jvm = Arrays.stream(System.getProperty("bench.jvm", "").split(" "))
             .filter(s -> !s.isBlank()).toList();
     private final Map<String, Object> results = new LinkedHashMap<>();
-    private final List<String[]> table = new ArrayList<>();
+    private final Map<String, Object> storeResults = new LinkedHashMap<>();
+    private final List<Row> table = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+    /** The emails of CreateUser calls: every call a new one, whichever grocer it goes to. */
+    private final AtomicLong emails = new AtomicLong();
     private ServerProcess grocerServer;
     private ServerProcess bareServer;
     private long grocerLiveIdle;
@@ -84,6 +95,21 @@ public final class Bench {
         if (phases.contains("startup")) {
             startUp();
         }
+        if (phases.contains("unary") || phases.contains("scale")) {
+            grocerAndBare();
+        }
+        if (phases.contains("postgres")) {
+            results.put("postgres", storeResults);
+            postgresPhase();
+        }
+        print();
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        Path file = out.resolve("results.json");
+        json.writeValue(file.toFile(), results);
+        System.out.println("\nresults written to " + file);
+    }
+
+    private void grocerAndBare() throws Exception {
         try (ServerProcess grocer = ServerProcess.start(ServerProcess.Kind.GROCER, jar, jvm, out.resolve("grocer.log"));
                 ServerProcess bare = ServerProcess.start(ServerProcess.Kind.BARE, jar, jvm, out.resolve("bare.log"));
                 LoadGenerator toGrocer = new LoadGenerator(grocer.port(), connections);
@@ -114,11 +140,6 @@ public final class Bench {
                 scalePhase(grocer, bare, toGrocer, toBare, grocerIds, bareIds, grocerIdle, bareIdle);
             }
         }
-        print();
-        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        Path file = out.resolve("results.json");
-        json.writeValue(file.toFile(), results);
-        System.out.println("\nresults written to " + file);
     }
 
     private void unaryPhase(LoadGenerator toGrocer, LoadGenerator toBare, LoadGenerator oneGrocer,
@@ -151,6 +172,171 @@ public final class Bench {
         unary("GetUser " + connections + "x" + inFlight + " (" + scale / 1000 + "k users)", toGrocer, toBare, inFlight,
                 getUser(grocerIds), getUser(bareIds));
         ordersPage(toGrocer, grocerIds.get(0), scale / 1000 + "k", scale);
+    }
+
+    // --- the postgres phase: grocer with users in memory against grocer with users in PostgreSQL -----------
+
+    /** One grocer under load: its process, the database behind it (null: the in-memory store), its calls. */
+    private record Side<T>(ServerProcess server, BenchPostgres database, LoadGenerator load,
+            Function<ManagedChannel, ListenableFuture<T>> call) {}
+
+    private void postgresPhase() throws Exception {
+        // Two fresh grocers holding the same users. CreateUser runs at full speed through every round: the
+        // in-memory store would reach its default limit of 2,000,000 users before the end.
+        List<String> args = List.of("--grocer.users.max-stored=1000000000");
+        List<String> postgresArgs = new ArrayList<>(args);
+        try (BenchPostgres database = BenchPostgres.start(pgDiagnose, out.resolve("postgres.log"))) {
+            postgresArgs.addAll(List.of("--grocer.store=postgres", "--spring.datasource.url=" + database.jdbcUrl(),
+                    "--spring.datasource.username=" + database.username()));
+            try (ServerProcess memory = ServerProcess.start(ServerProcess.Kind.GROCER, jar, jvm,
+                            out.resolve("grocer-memory.log"), args);
+                    ServerProcess postgres = ServerProcess.start(ServerProcess.Kind.GROCER, jar, jvm,
+                            out.resolve("grocer-postgres.log"), postgresArgs);
+                    LoadGenerator toMemory = new LoadGenerator(memory.port(), connections);
+                    LoadGenerator toPostgres = new LoadGenerator(postgres.port(), connections);
+                    LoadGenerator oneMemory = new LoadGenerator(memory.port(), 1);
+                    LoadGenerator onePostgres = new LoadGenerator(postgres.port(), 1)) {
+                storesPhase(database, memory, postgres, toMemory, toPostgres, oneMemory, onePostgres);
+            }
+            // Commits that do not wait for their WAL flush: a grocer whose pool sets it on every connection
+            // (set on the server's command line, it would outrank ALTER SYSTEM, and open sessions keep theirs).
+            postgresArgs.add("--spring.datasource.hikari.connection-init-sql=SET synchronous_commit = off");
+            try (ServerProcess postgres = ServerProcess.start(ServerProcess.Kind.GROCER, jar, jvm,
+                            out.resolve("grocer-postgres-async.log"), postgresArgs);
+                    LoadGenerator toPostgres = new LoadGenerator(postgres.port(), connections)) {
+                Side<User> create = new Side<>(postgres, database, toPostgres, createUser(emails));
+                for (int i = 0; i < 3; i++) {
+                    warm(create, inFlight);
+                }
+                stores("CreateUser " + connections + "x" + inFlight + ", synchronous_commit=off", null, create,
+                        inFlight);
+            }
+            List<String> statements = database.topStatements(10);
+            if (!statements.isEmpty()) {
+                Path file = out.resolve("pg_stat_statements.txt");
+                Files.write(file, statements);
+                notes.add("PostgreSQL statements by total time, measured rounds and warm-ups (" + file + "):");
+                statements.forEach(line -> notes.add("  " + line));
+            }
+        }
+    }
+
+    private void storesPhase(BenchPostgres database, ServerProcess memory, ServerProcess postgres,
+            LoadGenerator toMemory, LoadGenerator toPostgres, LoadGenerator oneMemory, LoadGenerator onePostgres)
+            throws Exception {
+        long pool = Math.round(postgres.metrics().getOrDefault("hikaricp_connections_max", Double.NaN));
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("users", storeUsers);
+        settings.put("hikariMaximumPoolSize", pool);
+        for (String name : List.of("server_version", "fsync", "synchronous_commit", "full_page_writes",
+                "shared_buffers", "max_connections")) {
+            settings.put(name, database.setting(name));
+        }
+        settings.put("diagnose", pgDiagnose);
+        storeResults.put("settings", settings);
+        List<String> memoryIds = createUsers(toMemory.channels().get(0), storeUsers, "stored").ids();
+        List<String> postgresIds = createUsers(toPostgres.channels().get(0), storeUsers, "stored").ids();
+
+        Side<User> getMemory = new Side<>(memory, null, toMemory, getUser(memoryIds));
+        Side<User> getPostgres = new Side<>(postgres, database, toPostgres, getUser(postgresIds));
+        Side<User> createMemory = new Side<>(memory, null, toMemory, createUser(emails));
+        Side<User> createPostgres = new Side<>(postgres, database, toPostgres, createUser(emails));
+        // JIT-compile both call paths before any measured round, as for grocer against bare.
+        for (int i = 0; i < 3; i++) {
+            for (Side<User> side : List.of(getMemory, getPostgres, createMemory, createPostgres)) {
+                warm(side, inFlight);
+            }
+        }
+        database.resetStatements();
+
+        section(String.format(Locale.ROOT, "grocer, users in memory / in PostgreSQL %s (%,d users stored; "
+                + "HikariCP pool %d; fsync %s, synchronous_commit %s)", settings.get("server_version"), storeUsers,
+                pool, settings.get("fsync"), settings.get("synchronous_commit")), "memory", "postgres", "pg / mem");
+        storeRow("HikariCP maximum pool size in effect", Double.NaN, pool, "connections");
+        String many = connections + "x" + inFlight;
+        stores("GetUser " + many, getMemory, getPostgres, inFlight);
+        stores("CreateUser " + many, createMemory, createPostgres, inFlight);
+        stores("GetUser 1x1 (latency)", new Side<>(memory, null, oneMemory, getUser(memoryIds)),
+                new Side<>(postgres, database, onePostgres, getUser(postgresIds)), 1);
+        stores("CreateUser 1x1 (latency)", new Side<>(memory, null, oneMemory, createUser(emails)),
+                new Side<>(postgres, database, onePostgres, createUser(emails)), 1);
+    }
+
+    /**
+     * Measures one scenario on both grocers in alternating rounds (or on the PostgreSQL one alone when
+     * {@code memory} is null) and records calls/s, CPU per call (grocer's process and PostgreSQL's),
+     * latency, and how long calls waited for a pooled connection. (Not how long they held it: HikariCP
+     * records that in whole milliseconds, cut down, so most short holds count as 0.)
+     */
+    private void stores(String name, Side<?> memory, Side<?> postgres, int calls) throws Exception {
+        if (memory != null) {
+            warm(memory, calls);
+        }
+        warm(postgres, calls);
+        Map<String, Double> before = postgres.server().metrics();
+        Map<String, Integer> sessions = new TreeMap<>();
+        List<LoadGenerator.Result> m = new ArrayList<>();
+        List<LoadGenerator.Result> p = new ArrayList<>();
+        long[] memoryCpu = new long[2]; // grocer's, PostgreSQL's nanoseconds
+        long[] postgresCpu = new long[2];
+        for (int r = 0; r < rounds; r++) {
+            // A B, then B A, as for grocer against bare.
+            if (memory != null && r % 2 == 0) {
+                m.add(round(memory, calls, memoryCpu, sessions));
+            }
+            p.add(round(postgres, calls, postgresCpu, sessions));
+            if (memory != null && r % 2 == 1) {
+                m.add(round(memory, calls, memoryCpu, sessions));
+            }
+        }
+        Map<String, Double> after = postgres.server().metrics();
+        LoadGenerator.Result mem = memory == null ? null : merge(m);
+        LoadGenerator.Result pg = merge(p);
+        storeRow(name + " calls/s", mem == null ? Double.NaN : mem.callsPerSecond(), pg.callsPerSecond(), "calls/s");
+        storeRow(name + " grocer CPU us/call", mem == null ? Double.NaN : memoryCpu[0] / 1e3 / mem.calls(),
+                postgresCpu[0] / 1e3 / pg.calls(), "CPU microseconds per call, grocer's process");
+        storeRow(name + " PostgreSQL CPU us/call", Double.NaN, postgresCpu[1] / 1e3 / pg.calls(),
+                "CPU microseconds per call, PostgreSQL's processes");
+        for (int percentile : new int[] {50, 99}) {
+            storeRow(name + " p" + percentile + " ms", mem == null ? Double.NaN : mem.percentileMillis(percentile),
+                    pg.percentileMillis(percentile), "ms");
+        }
+        storeRow(name + " errors", mem == null ? Double.NaN : mem.errors(), pg.errors(), "calls");
+        storeRow(name + " pool wait for a connection, mean ms", Double.NaN,
+                1e3 * meanSeconds(before, after, "hikaricp_connections_acquire_seconds"), "ms");
+        if (!sessions.isEmpty()) {
+            String share = BenchPostgres.share(sessions);
+            notes.add(name + ", PostgreSQL sessions sampled every 10 ms: " + share);
+            storeResults.put(name + " sessions", share);
+        }
+    }
+
+    private <T> void warm(Side<T> side, int calls) throws InterruptedException {
+        side.load().run(side.call(), calls, warmup);
+    }
+
+    /** One measured round, adding grocer's and PostgreSQL's CPU time during it to {@code cpu}. */
+    private <T> LoadGenerator.Result round(Side<T> side, int calls, long[] cpu, Map<String, Integer> sessions)
+            throws InterruptedException {
+        long server = side.server().cpuNanos();
+        if (side.database() == null) {
+            LoadGenerator.Result result = side.load().run(side.call(), calls, duration);
+            cpu[0] += side.server().cpuNanos() - server;
+            return result;
+        }
+        long database = side.database().cpuNanos();
+        LoadGenerator.Result result = side.database().sampled(sessions,
+                () -> side.load().run(side.call(), calls, duration));
+        cpu[0] += side.server().cpuNanos() - server;
+        cpu[1] += side.database().cpuNanos() - database;
+        return result;
+    }
+
+    /** The mean of a Micrometer timer between two scrapes, in seconds. */
+    private static double meanSeconds(Map<String, Double> before, Map<String, Double> after, String timer) {
+        double count = after.getOrDefault(timer + "_count", 0.0) - before.getOrDefault(timer + "_count", 0.0);
+        double sum = after.getOrDefault(timer + "_sum", 0.0) - before.getOrDefault(timer + "_sum", 0.0);
+        return count == 0 ? Double.NaN : sum / count;
     }
 
     // --- scenarios ---------------------------------------------------------------------------------------
@@ -404,6 +590,14 @@ public final class Bench {
         return GreeterServiceGrpc.newFutureStub(channel).sayHello(SayHelloRequest.newBuilder().setName("Ada").build());
     }
 
+    /** CreateUser with a new email every call, so that every call stores a user; no request_id. */
+    private static Function<ManagedChannel, ListenableFuture<User>> createUser(AtomicLong emails) {
+        return channel -> UserServiceGrpc.newFutureStub(channel).createUser(CreateUserRequest.newBuilder()
+                .setUser(User.newBuilder().setDisplayName("New User")
+                        .setEmail("new-" + emails.incrementAndGet() + "@bench.example.com"))
+                .build());
+    }
+
     private static Function<ManagedChannel, ListenableFuture<User>> getUser(List<String> ids) {
         AtomicInteger next = new AtomicInteger();
         return channel -> UserServiceGrpc.newFutureStub(channel).getUser(GetUserRequest.newBuilder()
@@ -411,6 +605,9 @@ public final class Bench {
     }
 
     // --- results -----------------------------------------------------------------------------------------
+
+    /** A line of the printed table, or the title and column names of a section of it. */
+    private record Row(String name, String left, String right, String ratio, boolean header) {}
 
     private void record(String name, double grocer, double bare, String unit) {
         Map<String, Object> row = new LinkedHashMap<>();
@@ -421,17 +618,58 @@ public final class Bench {
         }
         row.put("unit", unit);
         results.put(name, row);
-        table.add(new String[] {name, format(grocer), Double.isNaN(bare) ? "" : format(bare),
-                Double.isNaN(bare) || bare == 0 ? "" : String.format(Locale.ROOT, "%.2f", grocer / bare)});
+        table.add(new Row(name, format(grocer), Double.isNaN(bare) ? "" : format(bare),
+                Double.isNaN(bare) || bare == 0 ? "" : String.format(Locale.ROOT, "%.2f", grocer / bare), false));
         System.out.printf(Locale.ROOT, "%-58s grocer %12s   bare %12s%n", name, format(grocer),
                 Double.isNaN(bare) ? "-" : format(bare));
     }
 
+    /** A row of the postgres phase: grocer on its in-memory store and on PostgreSQL, and postgres / memory. */
+    private void storeRow(String name, double memory, double postgres, String unit) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        if (!Double.isNaN(memory)) {
+            row.put("memory", memory);
+        }
+        row.put("postgres", postgres);
+        boolean ratio = !Double.isNaN(memory) && memory != 0 && !Double.isNaN(postgres);
+        if (ratio) {
+            row.put("ratio", postgres / memory);
+        }
+        row.put("unit", unit);
+        storeResults.put(name, row);
+        // Three significant digits: PostgreSQL's calls/s can be a few thousandths of memory's.
+        table.add(new Row(name, format(memory), unit.equals("connections") ? Long.toString(Math.round(postgres))
+                : format(postgres),
+                ratio ? new BigDecimal(postgres / memory).round(new MathContext(3)).toPlainString() : "", false));
+        System.out.printf(Locale.ROOT, "%-58s memory %12s   postgres %12s%n", name,
+                Double.isNaN(memory) ? "-" : format(memory), format(postgres));
+    }
+
+    private void section(String title, String left, String right, String ratio) {
+        table.add(new Row(title, left, right, ratio, true));
+        System.out.println(title);
+    }
+
     private void print() {
-        System.out.println();
-        System.out.printf(Locale.ROOT, "%-58s %14s %14s %8s%n", "", "grocer", "bare", "ratio");
-        for (String[] row : table) {
-            System.out.printf(Locale.ROOT, "%-58s %14s %14s %8s%n", (Object[]) row);
+        if (table.isEmpty() || !table.get(0).header()) {
+            table.add(0, new Row("", "grocer", "bare", "ratio", true));
+        }
+        int width = table.stream().filter(row -> !row.header()).mapToInt(row -> row.name().length()).max().orElse(0);
+        String line = "%-" + Math.max(58, width) + "s %14s %14s %8s%n";
+        for (Row row : table) {
+            if (row.header()) {
+                System.out.println();
+                if (!row.name().isEmpty()) {
+                    System.out.println(row.name());
+                }
+                System.out.printf(Locale.ROOT, line, "", row.left(), row.right(), row.ratio());
+            } else {
+                System.out.printf(Locale.ROOT, line, row.name(), row.left(), row.right(), row.ratio());
+            }
+        }
+        if (!notes.isEmpty()) {
+            System.out.println();
+            notes.forEach(System.out::println);
         }
     }
 

@@ -3,11 +3,17 @@ package dev.grocer.bench;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
@@ -26,17 +32,26 @@ final class ServerProcess implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final int httpPort;
     private final double startSeconds;
 
-    private ServerProcess(Process process, int port, double startSeconds) {
+    private ServerProcess(Process process, int port, int httpPort, double startSeconds) {
         this.process = process;
         this.port = port;
+        this.httpPort = httpPort;
         this.startSeconds = startSeconds;
     }
 
     /** Starts a server and waits until its gRPC health service answers SERVING. */
     static ServerProcess start(Kind kind, Path jar, List<String> jvmOptions, Path log) throws Exception {
+        return start(kind, jar, jvmOptions, log, List.of());
+    }
+
+    /** Starts a server with {@code grocerArgs} added to grocer's arguments (before bench.grocerArgs). */
+    static ServerProcess start(Kind kind, Path jar, List<String> jvmOptions, Path log, List<String> grocerArgs)
+            throws Exception {
         int port = freePort();
+        int httpPort = freePort();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -46,10 +61,11 @@ final class ServerProcess implements AutoCloseable {
                     .filter(option -> !option.isBlank()).toList());
             command.addAll(List.of("-jar", jar.toString(),
                     "--grpc.server.port=" + port, "--grpc.server.address=127.0.0.1",
-                    "--server.port=" + freePort(), "--server.address=127.0.0.1",
+                    "--server.port=" + httpPort, "--server.address=127.0.0.1",
                     "--grocer.users.max-batch-size=10000",
                     "--grocer.orders.fulfilment.enabled=false",
                     "--logging.level.root=WARN"));
+            command.addAll(grocerArgs);
             command.addAll(Arrays.stream(System.getProperty("bench.grocerArgs", "").split(" "))
                     .filter(arg -> !arg.isBlank()).toList());
         } else {
@@ -60,7 +76,7 @@ final class ServerProcess implements AutoCloseable {
         long begun = System.nanoTime();
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         awaitServing(process, port, log);
-        return new ServerProcess(process, port, (System.nanoTime() - begun) / 1e9);
+        return new ServerProcess(process, port, httpPort, (System.nanoTime() - begun) / 1e9);
     }
 
     private static void awaitServing(Process process, int port, Path log) throws InterruptedException {
@@ -92,6 +108,34 @@ final class ServerProcess implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    /**
+     * grocer's Prometheus metrics (/actuator/prometheus), each name with the values of all its label sets
+     * added up, e.g. {@code hikaricp_connections_max}.
+     */
+    Map<String, Double> metrics() throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + httpPort + "/actuator/prometheus")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("/actuator/prometheus answered " + response.statusCode());
+        }
+        Map<String, Double> metrics = new HashMap<>();
+        for (String line : response.body().split("\n")) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            int labels = line.indexOf('{');
+            int space = line.lastIndexOf(' ');
+            String name = line.substring(0, labels >= 0 ? labels : space);
+            try {
+                metrics.merge(name, Double.parseDouble(line.substring(space + 1)), Double::sum);
+            } catch (NumberFormatException infinite) {
+                // "+Inf" buckets: not a number Java parses, and nothing the bench reads
+            }
+        }
+        return metrics;
     }
 
     /** Seconds from the process start to the first SERVING answer of its health service. */
