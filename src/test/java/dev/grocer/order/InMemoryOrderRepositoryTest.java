@@ -18,7 +18,7 @@ class InMemoryOrderRepositoryTest extends OrderRepositoryContract {
     }
 
     static OrderProperties properties(int maxStored) {
-        return new OrderProperties(50, 1000, 64, new OrderProperties.Fulfilment(false, Duration.ofSeconds(2), Duration.ofMillis(250)),
-                maxStored);
+        return new OrderProperties(50, 1000, 64,
+                new OrderProperties.Fulfilment(false, Duration.ofSeconds(2), Duration.ofMillis(250)), maxStored);
     }
 }
