@@ -7,9 +7,6 @@ import java.util.function.Function;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.grocer.store.PostgresNotifications;
 
 /**
@@ -28,52 +25,30 @@ class PostgresOrderChanges {
     static final String CHANNEL = "grocer_orders";
 
     private final PostgresNotifications notifications;
-    private final ObjectMapper json;
 
-    PostgresOrderChanges(PostgresNotifications notifications, ObjectMapper json) {
+    PostgresOrderChanges(PostgresNotifications notifications) {
         this.notifications = notifications;
-        this.json = json;
     }
 
     /** Announces a stored change; call it inside the transaction that stored it. */
     void send(OrderChange change, Order stored) {
         Address a = stored.deliveryAddress();
-        try {
-            notifications.send(CHANNEL, json.writeValueAsString(new Wire(change.name(), stored.id(), stored.version(),
-                    stored.status().name(), a.street(), a.number(), a.city(), a.postalCode(),
-                    stored.updateTime().toString())));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot encode an order change", e);
-        }
+        notifications.send(CHANNEL, new Wire(change.name(), stored.id(), stored.version(), stored.status().name(),
+                a.street(), a.number(), a.city(), a.postalCode(), stored.updateTime().toString()));
     }
 
     /** Passes every replica's changes to {@code listener}, completing each order with {@code find}. */
     void listen(OrderChangeListener listener, Function<String, Optional<Order>> find) {
-        notifications.listen(CHANNEL, new PostgresNotifications.Listener() {
-            @Override
-            public void received(String payload) {
-                Wire wire;
-                try {
-                    wire = json.readValue(payload, Wire.class);
-                } catch (JsonProcessingException e) {
-                    throw new IllegalArgumentException("not an order change: " + e.getOriginalMessage(), e);
-                }
-                if (!listener.wants(wire.id())) {
-                    return;
-                }
-                find.apply(wire.id()).ifPresent(order -> listener.changed(new OrderEvent(
-                        OrderChange.valueOf(wire.change()),
-                        new Order(order.id(), order.userId(), order.items(),
-                                new Address(wire.street(), wire.number(), wire.city(), wire.postalCode()),
-                                OrderStatus.valueOf(wire.status()), order.total(), order.createTime(),
-                                Instant.parse(wire.updateTime()), wire.version()))));
+        notifications.listen(CHANNEL, Wire.class, wire -> {
+            if (!listener.wants(wire.id())) {
+                return;
             }
-
-            @Override
-            public void missed() {
-                listener.missed();
-            }
-        });
+            find.apply(wire.id()).ifPresent(order -> listener.changed(new OrderEvent(OrderChange.valueOf(wire.change()),
+                    new Order(order.id(), order.userId(), order.items(),
+                            new Address(wire.street(), wire.number(), wire.city(), wire.postalCode()),
+                            OrderStatus.valueOf(wire.status()), order.total(), order.createTime(),
+                            Instant.parse(wire.updateTime()), wire.version()))));
+        }, listener::missed);
     }
 
     /** What a notification carries: the parts of an order a change can alter. */

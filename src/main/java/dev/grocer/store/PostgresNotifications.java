@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import javax.sql.DataSource;
 
@@ -24,6 +25,9 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 /**
  * PostgreSQL's LISTEN/NOTIFY as the one channel between replicas (README "Replicas"): chat messages and
  * order changes sent by any replica reach the listeners of every replica, this one included.
@@ -35,7 +39,7 @@ import org.springframework.stereotype.Component;
  *
  * <p>Listening holds one connection of its own, outside the pool, for as long as the server runs; one thread
  * reads it and calls the listeners, one notification at a time. If that connection breaks, notifications
- * sent meanwhile are lost to this replica: listeners are told ({@link Listener#missed()}) so they can end
+ * sent meanwhile are lost to this replica: listeners are told (their {@code missed} runs) so they can end
  * the streams that may have missed something, the {@code replicaEvents} health component is DOWN (and with
  * it readiness) until it is listening again, and it reconnects with a growing pause.
  */
@@ -49,15 +53,12 @@ public class PostgresNotifications implements SmartLifecycle, HealthIndicator {
      */
     public static final int MAX_PAYLOAD_BYTES = 7900;
 
-    /** Receives one channel's notifications, on the listening thread; must not block for long. */
-    public interface Listener {
-
-        /** A notification sent on the channel, by this replica or another. */
-        void received(String payload);
-
-        /** Notifications may have been lost: the listening connection broke and has just been restored. */
-        void missed();
-    }
+    /**
+     * One channel's listener, called on the listening thread (so it must not block for long): {@code received}
+     * with each notification's payload, {@code missed} when notifications may have been lost (the listening
+     * connection broke and has just been restored).
+     */
+    private record Listener(Consumer<String> received, Runnable missed) {}
 
     private static final Logger log = LoggerFactory.getLogger(PostgresNotifications.class);
     /** How the listening connection shows in {@code pg_stat_activity}. */
@@ -67,6 +68,7 @@ public class PostgresNotifications implements SmartLifecycle, HealthIndicator {
 
     private final DataSourceProperties connection;
     private final JdbcClient jdbc;
+    private final ObjectMapper json;
     private final Map<String, List<Listener>> listeners = new ConcurrentHashMap<>();
     private volatile boolean running;
     private volatile boolean listening;
@@ -74,16 +76,22 @@ public class PostgresNotifications implements SmartLifecycle, HealthIndicator {
     private volatile Connection current;
     private Thread thread;
 
-    public PostgresNotifications(DataSourceProperties connection, DataSource dataSource) {
+    public PostgresNotifications(DataSourceProperties connection, DataSource dataSource, ObjectMapper json) {
         this.connection = connection;
         this.jdbc = JdbcClient.create(dataSource);
+        this.json = json;
     }
 
     /**
-     * Calls {@code listener} with every notification on {@code channel} from now on. Components register while
-     * the application starts, before this listens; a later registration LISTENs at once.
+     * Calls {@code received} with every notification on {@code channel} from now on, read from JSON as
+     * {@code type}, and {@code missed} when some may have been lost. Components register while the application
+     * starts, before this listens; a later registration LISTENs at once.
      */
-    public void listen(String channel, Listener listener) {
+    public <T> void listen(String channel, Class<T> type, Consumer<T> received, Runnable missed) {
+        listen(channel, new Listener(payload -> received.accept(read(payload, type, channel)), missed));
+    }
+
+    private void listen(String channel, Listener listener) {
         requireChannelName(channel);
         listeners.computeIfAbsent(channel, c -> new CopyOnWriteArrayList<>()).add(listener);
         Connection connection = current;
@@ -98,13 +106,19 @@ public class PostgresNotifications implements SmartLifecycle, HealthIndicator {
     }
 
     /**
-     * Sends {@code payload} on {@code channel}. Inside a Spring-managed transaction it is part of that
+     * Sends {@code message}, as JSON, on {@code channel}. Inside a Spring-managed transaction it is part of that
      * transaction (sent at commit, never if it rolls back); outside one, it is sent at once.
      *
      * @throws IllegalArgumentException if the payload is over {@link #MAX_PAYLOAD_BYTES} in UTF-8
      */
-    public void send(String channel, String payload) {
+    public void send(String channel, Object message) {
         requireChannelName(channel);
+        String payload;
+        try {
+            payload = json.writeValueAsString(message);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot write a " + message.getClass().getSimpleName() + " as JSON", e);
+        }
         int bytes = payload.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
         if (bytes > MAX_PAYLOAD_BYTES) {
             throw new IllegalArgumentException("notification payload of " + bytes + " bytes is over the "
@@ -175,7 +189,7 @@ public class PostgresNotifications implements SmartLifecycle, HealthIndicator {
                     connection = connectAndListen();
                     pauseMillis = 100;
                     log.info("Listening for replica events again; streams that may have missed some are ended");
-                    listeners.values().forEach(list -> list.forEach(Listener::missed));
+                    listeners.values().forEach(list -> list.forEach(listener -> listener.missed().run()));
                 }
                 poll(connection);
             } catch (SQLException | RuntimeException e) {
@@ -225,7 +239,7 @@ public class PostgresNotifications implements SmartLifecycle, HealthIndicator {
     private void deliver(String channel, String payload) {
         for (Listener listener : listeners.getOrDefault(channel, List.of())) {
             try {
-                listener.received(payload);
+                listener.received().accept(payload);
             } catch (RuntimeException e) {
                 log.warn("A listener of {} failed on a notification; it is skipped", channel, e);
             }
@@ -254,6 +268,14 @@ public class PostgresNotifications implements SmartLifecycle, HealthIndicator {
         listening = true;
         lastError = null;
         return connection;
+    }
+
+    private <T> T read(String payload, Class<T> type, String channel) {
+        try {
+            return json.readValue(payload, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not a notification of " + channel + ": " + e.getOriginalMessage(), e);
+        }
     }
 
     private static void requireChannelName(String channel) {

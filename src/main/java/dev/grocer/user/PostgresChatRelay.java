@@ -6,9 +6,6 @@ import java.util.function.Consumer;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.grocer.store.PostgresNotifications;
 
 /**
@@ -27,47 +24,26 @@ class PostgresChatRelay implements ChatRelay {
     static final int MAX_MESSAGE_LENGTH = 1_800;
 
     private final PostgresNotifications notifications;
-    private final ObjectMapper json;
 
-    PostgresChatRelay(PostgresNotifications notifications, ObjectMapper json, ChatProperties properties) {
+    PostgresChatRelay(PostgresNotifications notifications, ChatProperties properties) {
         if (properties.maxMessageLength() > MAX_MESSAGE_LENGTH) {
             throw new IllegalStateException("grocer.chat.max-message-length=" + properties.maxMessageLength()
                     + " is over " + MAX_MESSAGE_LENGTH + ", the most grocer.store=postgres can carry between replicas"
                     + " (one PostgreSQL notification per message); set it to " + MAX_MESSAGE_LENGTH + " or less");
         }
         this.notifications = notifications;
-        this.json = json;
     }
 
     @Override
     public void send(ChatMessage message) {
-        try {
-            notifications.send(CHANNEL, json.writeValueAsString(
-                    new Wire(message.sender(), message.text(), message.sendTime().toString())));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot encode a chat message", e);
-        }
+        notifications.send(CHANNEL, new Wire(message.sender(), message.text(), message.sendTime().toString()));
     }
 
     @Override
     public void deliverTo(Consumer<ChatMessage> room, Runnable missed) {
-        notifications.listen(CHANNEL, new PostgresNotifications.Listener() {
-            @Override
-            public void received(String payload) {
-                Wire wire;
-                try {
-                    wire = json.readValue(payload, Wire.class);
-                } catch (JsonProcessingException e) {
-                    throw new IllegalArgumentException("not a chat message: " + e.getOriginalMessage(), e);
-                }
-                room.accept(new ChatMessage(wire.sender(), wire.text(), Instant.parse(wire.sendTime())));
-            }
-
-            @Override
-            public void missed() {
-                missed.run();
-            }
-        });
+        notifications.listen(CHANNEL, Wire.class,
+                wire -> room.accept(new ChatMessage(wire.sender(), wire.text(), Instant.parse(wire.sendTime()))),
+                missed);
     }
 
     /** A message as it travels: short names, the send time as ISO-8601 (nanosecond precision kept). */

@@ -66,11 +66,10 @@ class JdbcOrderRepositoryTest extends OrderRepositoryContract {
         DataSourceProperties connection = new DataSourceProperties();
         connection.setUrl(postgres.jdbcUrl());
         connection.setUsername(postgres.username());
-        notifications = new PostgresNotifications(connection, postgres.dataSource());
+        notifications = new PostgresNotifications(connection, postgres.dataSource(), new ObjectMapper());
         notifications.start();
         return new JdbcOrderRepository(jdbc, new DataSourceTransactionManager(postgres.dataSource()), clock,
-                InMemoryOrderRepositoryTest.properties(maxStored), new PostgresOrderChanges(notifications,
-                        new ObjectMapper()));
+                InMemoryOrderRepositoryTest.properties(maxStored), new PostgresOrderChanges(notifications));
     }
 
     @Test
