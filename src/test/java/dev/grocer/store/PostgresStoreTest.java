@@ -220,6 +220,10 @@ class PostgresStoreTest {
         JsonNode readiness = new ObjectMapper().readTree(response.body());
         assertThat(readiness.path("status").asText()).isEqualTo("UP");
         assertThat(readiness.path("components").path("db").path("status").asText()).isEqualTo("UP");
+        JsonNode replicaEvents = readiness.path("components").path("replicaEvents");
+        assertThat(replicaEvents.path("status").asText()).isEqualTo("UP");
+        assertThat(replicaEvents.path("details").path("channels")).extracting(JsonNode::asText)
+                .containsExactlyInAnyOrder("grocer_chat", "grocer_orders");
         assertThat(readiness.path("components").path("db").path("details").path("database").asText())
                 .isEqualTo("PostgreSQL");
         assertThat(server.context().getEnvironment().getProperty("grocer.grpc.direct-executor")).isEqualTo("false");
