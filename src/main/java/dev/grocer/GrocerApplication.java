@@ -8,15 +8,28 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 
+import net.devh.boot.grpc.client.autoconfigure.GrpcClientHealthAutoConfiguration;
+import net.devh.boot.grpc.client.autoconfigure.GrpcClientMetricAutoConfiguration;
+import net.devh.boot.grpc.client.autoconfigure.GrpcClientMicrometerTraceAutoConfiguration;
+import net.devh.boot.grpc.server.autoconfigure.GrpcServerMetricAutoConfiguration;
+import net.devh.boot.grpc.server.autoconfigure.GrpcServerMicrometerTraceAutoConfiguration;
+import net.devh.boot.grpc.server.autoconfigure.GrpcServerSecurityAutoConfiguration;
+
 /**
  * Starts grocer: the gRPC server on 9090 and actuator over HTTP on 8080; or, with the {@code client}
- * profile, the client demo or shell against a running server. The starter's gRPC server metric and
- * trace auto-configurations are excluded so that each call is counted once, by the interceptor that
- * {@code dev.grocer.grpc.GrpcMetricsConfiguration} registers (README "Operations").
+ * profile, the client demo or shell against a running server.
+ *
+ * <p>Excluded from the net.devh starters: the gRPC server metric and trace auto-configurations, so that each
+ * call is counted once, by the interceptor {@code dev.grocer.grpc.GrpcMetricsConfiguration} registers; and four
+ * that name Spring Boot 3 classes, for which {@code dev.grocer.devhboot4} stands in on Boot 4.
  */
-@SpringBootApplication(excludeName = {
-        "net.devh.boot.grpc.server.autoconfigure.GrpcServerMetricAutoConfiguration",
-        "net.devh.boot.grpc.server.autoconfigure.GrpcServerMicrometerTraceAutoConfiguration"})
+@SpringBootApplication(exclude = {
+        GrpcServerMetricAutoConfiguration.class,
+        GrpcServerMicrometerTraceAutoConfiguration.class,
+        GrpcClientHealthAutoConfiguration.class,
+        GrpcClientMetricAutoConfiguration.class,
+        GrpcClientMicrometerTraceAutoConfiguration.class,
+        GrpcServerSecurityAutoConfiguration.class})
 @ConfigurationPropertiesScan
 public class GrocerApplication {
 

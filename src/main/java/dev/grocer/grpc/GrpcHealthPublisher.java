@@ -9,12 +9,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.actuate.health.HealthComponent;
-import org.springframework.boot.actuate.health.HealthEndpoint;
-import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
+import org.springframework.boot.health.actuate.endpoint.HealthDescriptor;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.ContextClosedEvent;
@@ -119,7 +119,7 @@ class GrpcHealthPublisher implements DisposableBean {
             // The health endpoint is switched off: the readiness state alone is left to go by.
             return availability.getReadinessState() == ReadinessState.ACCEPTING_TRAFFIC;
         }
-        HealthComponent readiness = endpoint.healthForPath(READINESS_GROUP);
+        HealthDescriptor readiness = endpoint.healthForPath(READINESS_GROUP);
         if (readiness == null) {
             readiness = endpoint.health();
         }

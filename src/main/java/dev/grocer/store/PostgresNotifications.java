@@ -17,16 +17,16 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.actuate.health.Health;
-import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * PostgreSQL's LISTEN/NOTIFY as the one channel between replicas (README "Replicas"): chat messages and
@@ -116,7 +116,7 @@ public class PostgresNotifications implements SmartLifecycle, HealthIndicator {
         String payload;
         try {
             payload = json.writeValueAsString(message);
-        } catch (JsonProcessingException e) {
+        } catch (JacksonException e) {
             throw new IllegalArgumentException("cannot write a " + message.getClass().getSimpleName() + " as JSON", e);
         }
         int bytes = payload.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
@@ -273,7 +273,7 @@ public class PostgresNotifications implements SmartLifecycle, HealthIndicator {
     private <T> T read(String payload, Class<T> type, String channel) {
         try {
             return json.readValue(payload, type);
-        } catch (JsonProcessingException e) {
+        } catch (JacksonException e) {
             throw new IllegalArgumentException("not a notification of " + channel + ": " + e.getOriginalMessage(), e);
         }
     }

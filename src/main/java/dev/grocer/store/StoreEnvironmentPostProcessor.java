@@ -6,10 +6,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.env.EnvironmentPostProcessor;
+import org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
@@ -39,10 +41,13 @@ public class StoreEnvironmentPostProcessor implements EnvironmentPostProcessor, 
     static final String EXCLUDE = "spring.autoconfigure.exclude";
     static final String READINESS = "management.endpoint.health.group.readiness.include";
 
-    /** What the memory store does without: these would ask for a database at start-up. */
+    /**
+     * What the memory store does without: these would ask for a database at start-up. Named by class, so that a
+     * Spring Boot upgrade that moves them fails the build instead of the start (Boot 4 moved both).
+     */
     static final List<String> DATABASE_AUTO_CONFIGURATIONS = List.of(
-            "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration",
-            "org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration");
+            DataSourceAutoConfiguration.class.getName(),
+            FlywayAutoConfiguration.class.getName());
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {

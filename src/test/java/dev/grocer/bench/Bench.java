@@ -21,10 +21,11 @@ import java.util.function.Function;
 
 import org.HdrHistogram.Histogram;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.type.Money;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
 
 import dev.grocer.greeter.v1.GreeterServiceGrpc;
 import dev.grocer.greeter.v1.SayHelloRequest;
@@ -103,7 +104,7 @@ public final class Bench {
             postgresPhase();
         }
         print();
-        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
         Path file = out.resolve("results.json");
         json.writeValue(file.toFile(), results);
         System.out.println("\nresults written to " + file);

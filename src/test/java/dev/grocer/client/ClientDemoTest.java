@@ -49,7 +49,7 @@ class ClientDemoTest {
 
     /** The port the server bound, as the actuator health of the gRPC server reports it. */
     private static int grpcPort(ConfigurableApplicationContext context) {
-        Object details = context.getBean("grpcServer", org.springframework.boot.actuate.health.HealthIndicator.class)
+        Object details = context.getBean("grpcServer", org.springframework.boot.health.contributor.HealthIndicator.class)
                 .health().getDetails().get("port");
         return (Integer) details;
     }

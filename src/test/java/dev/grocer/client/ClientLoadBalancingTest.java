@@ -272,10 +272,13 @@ class ClientLoadBalancingTest {
 
         /** Says hello until each named server has answered once, so that all of their connections are ready. */
         void helloUntilAnsweredBy(String... names) {
-            await().atMost(PATIENCE).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2)).until(() -> {
-                hello(1);
-                return answeredBy.containsAll(List.of(names));
-            });
+            // In this thread: a PipedInputStream fails its reader ("Write end dead") once the thread that last
+            // wrote to it has ended, and awaitility would otherwise type from a thread of its own that ends.
+            await().atMost(PATIENCE).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2))
+                    .until(() -> {
+                        hello(1);
+                        return answeredBy.containsAll(List.of(names));
+                    });
         }
 
         int quit() throws Exception {

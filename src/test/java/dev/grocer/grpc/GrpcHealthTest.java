@@ -9,23 +9,23 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
-import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.resttestclient.TestRestTemplate;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import tools.jackson.databind.JsonNode;
 
 import dev.grocer.grpc.GrpcNettyTest.SwitchableHealth;
 import dev.grocer.testing.RecordingObserver;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.health.v1.HealthCheckRequest;
-import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 
 /**
@@ -126,6 +126,6 @@ class GrpcHealthTest {
         ResponseEntity<JsonNode> liveness = http.getForEntity("/actuator/health/liveness", JsonNode.class);
 
         assertThat(liveness.getStatusCode()).isEqualTo(HttpStatus.OK);
-        assertThat(liveness.getBody().path("components").fieldNames()).toIterable().containsExactly("livenessState");
+        assertThat(liveness.getBody().path("components").propertyNames()).containsExactly("livenessState");
     }
 }

@@ -14,10 +14,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.boot.resttestclient.TestRestTemplate;
 
-import dev.grocer.greeter.v1.GreeterServiceGrpc;
 import dev.grocer.greeter.v1.GetItemRequest;
+import dev.grocer.greeter.v1.GreeterServiceGrpc;
 import dev.grocer.greeter.v1.SayHelloRequest;
 import dev.grocer.testing.RecordingObserver;
 import dev.grocer.testing.RpcError;

@@ -6,10 +6,11 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.springframework.boot.actuate.health.Health;
-import org.springframework.boot.actuate.health.HealthIndicator;
-import org.springframework.boot.actuate.health.Status;
-import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
+import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureTestRestTemplate;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -17,7 +18,7 @@ import org.springframework.context.annotation.Import;
 
 /**
  * The real server, as operators and clients meet it: gRPC over Netty and actuator over HTTP, each on a
- * free loopback port, with the Prometheus registry (tests switch metrics export off unless asked). Every
+ * free loopback port, with the Prometheus registry (tests switch metrics export off unless asked; @AutoConfigureMetrics asks) and a TestRestTemplate for the HTTP side. Every
  * class with this annotation shares one context. Readiness includes {@link SwitchableHealth}, a health
  * component tests can turn DOWN, and is re-evaluated every 100 ms.
  */
@@ -29,7 +30,8 @@ import org.springframework.context.annotation.Import;
         "server.address=127.0.0.1",
         "grocer.health.refresh-interval=100ms",
         "management.endpoint.health.group.readiness.include=readinessState,grpcServer,switchable"})
-@AutoConfigureObservability(tracing = false)
+@AutoConfigureMetrics
+@AutoConfigureTestRestTemplate
 @Import(GrpcNettyTest.SwitchableHealthConfiguration.class)
 @interface GrpcNettyTest {
 

@@ -11,12 +11,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.boot.resttestclient.TestRestTemplate;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
+import tools.jackson.databind.JsonNode;
 
 import dev.grocer.testing.RecordingObserver;
 import dev.grocer.testing.RpcError;
@@ -28,8 +28,8 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckRequest;
-import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.reflection.v1.ServerReflectionGrpc;
 import io.grpc.reflection.v1.ServerReflectionRequest;
@@ -185,7 +185,7 @@ class GrpcPlatformTest {
 
         assertThat(index.getStatusCode()).isEqualTo(HttpStatus.OK);
         List<String> links = new java.util.ArrayList<>();
-        index.getBody().path("_links").fieldNames().forEachRemaining(links::add);
+        links.addAll(index.getBody().path("_links").propertyNames());
         assertThat(links).containsExactlyInAnyOrder("self", "health", "health-path", "info", "prometheus");
         for (String open : List.of("/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness",
                 "/actuator/info", "/actuator/prometheus")) {

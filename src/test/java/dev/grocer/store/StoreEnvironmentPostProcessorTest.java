@@ -24,8 +24,8 @@ class StoreEnvironmentPostProcessorTest {
 
         assertThat(environment.getProperty("spring.autoconfigure.exclude")).isEqualTo(
                 "com.example.SomeAutoConfiguration,"
-                        + "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration,"
-                        + "org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration");
+                        + "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration,"
+                        + "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration");
         assertThat(environment.getProperty("grocer.grpc.direct-executor")).isEqualTo("true");
     }
 

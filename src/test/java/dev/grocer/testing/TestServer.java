@@ -3,8 +3,8 @@ package dev.grocer.testing;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.grocer.GrocerApplication;
