@@ -19,6 +19,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.grocer.GrocerApplication;
+import dev.grocer.testing.LogLines;
 
 /**
  * The {@code client} profile as a user runs it: a real grocer server on a free loopback port (Netty), and
@@ -96,6 +97,8 @@ class ClientDemoTest {
                 .doesNotContain("Exception\n\tat ");
         // The watch began before the two address updates, so it saw both.
         assertThat(output.getOut().split("ORDER_CHANGE_ADDRESS_UPDATED", -1)).hasSize(3);
+        // The client profile starts (and the server serves the demo) without a warning or a stack trace.
+        assertThat(LogLines.warningsAndStackTraces(output.getAll())).isEmpty();
     }
 
     @Test

@@ -33,6 +33,7 @@ import dev.grocer.greeter.v1.GreeterServiceGrpc.GreeterServiceBlockingStub;
 import dev.grocer.greeter.v1.GreeterServiceGrpc;
 import dev.grocer.greeter.v1.SayHelloRequest;
 import dev.grocer.greeter.v1.SayHelloResponse;
+import dev.grocer.testing.LogLines;
 import dev.grocer.testing.RpcError;
 import dev.grocer.testing.TestTokens;
 import dev.grocer.user.v1.CreateUserRequest;
@@ -142,8 +143,7 @@ class NetDevhOnBoot4Test {
     @Test
     void start_logsNoWarningAndNoStackTrace() {
         assertThat(startOutput).contains("gRPC Server started, listening on address: 127.0.0.1");
-        assertThat(startOutput.lines().filter(line -> line.contains(" WARN ") || line.contains(" ERROR ")
-                || line.contains("Exception") || line.startsWith("\tat "))).isEmpty();
+        assertThat(LogLines.warningsAndStackTraces(startOutput)).isEmpty();
     }
 
     @Test

@@ -15,6 +15,9 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import com.google.type.Money;
@@ -38,6 +41,7 @@ import dev.grocer.order.v1.OrderItem;
 import dev.grocer.order.v1.OrderServiceGrpc;
 import dev.grocer.order.v1.OrderStatus;
 import dev.grocer.order.v1.RegisterOrderRequest;
+import dev.grocer.testing.LogLines;
 import dev.grocer.testing.TestPostgres;
 import dev.grocer.testing.TestServer;
 import dev.grocer.user.UserRepository;
@@ -53,19 +57,23 @@ import io.grpc.ManagedChannelBuilder;
  * migrates an empty database at start-up, users, orders and greeter items go through the real gRPC stubs into
  * the database and back, and the readiness probe includes the database.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class PostgresStoreTest {
 
     private static TestPostgres postgres;
     private static String url;
     private static TestServer server;
+    private static String startOutput;
 
     @BeforeAll
-    static void start() {
+    static void start(CapturedOutput output) {
         postgres = TestPostgres.start();
         url = postgres.createDatabase("grocer");
+        int before = output.getAll().length();
         // Fulfilment off: orders stay PLACED, so what GetOrder reads back can be compared exactly.
         server = TestServer.start("--grocer.store=postgres", "--spring.datasource.url=" + url,
                 "--spring.datasource.username=" + postgres.username(), "--grocer.orders.fulfilment.enabled=false");
+        startOutput = output.getAll().substring(before);
     }
 
     @AfterAll
@@ -74,6 +82,12 @@ class PostgresStoreTest {
             server.close();
         }
         postgres.close();
+    }
+
+    @Test
+    void start_migratesTheSchema_andLogsNoWarningAndNoStackTrace() {
+        assertThat(startOutput).contains("Successfully applied 3 migrations");
+        assertThat(LogLines.warningsAndStackTraces(startOutput)).isEmpty();
     }
 
     @Test
