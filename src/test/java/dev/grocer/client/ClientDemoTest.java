@@ -30,15 +30,18 @@ class ClientDemoTest {
 
     private static ConfigurableApplicationContext server;
     private static int port;
+    private static String serverStartOutput;
 
     @BeforeAll
-    static void startServer() {
+    static void startServer(CapturedOutput output) {
+        int before = output.getAll().length();
         // Command-line arguments, like a user's, outrank application.yml (SpringApplicationBuilder.properties
         // would not: those are defaults).
         server = new SpringApplicationBuilder(GrocerApplication.class).run(
                 "--grpc.server.port=0", "--grpc.server.address=127.0.0.1",
                 "--server.port=0", "--server.address=127.0.0.1",
                 "--grocer.orders.fulfilment.step-delay=1s");
+        serverStartOutput = output.getAll().substring(before);
         port = grpcPort(server);
         assertThat(port).isPositive().isNotEqualTo(9090);
     }
@@ -68,6 +71,12 @@ class ClientDemoTest {
         all[0] = first;
         System.arraycopy(rest, 0, all, 1, rest.length);
         return all;
+    }
+
+    @Test
+    void server_startsWithTheDefaultSettings_withoutAWarningOrAStackTrace() {
+        assertThat(serverStartOutput).contains("gRPC Server started");
+        assertThat(LogLines.warningsAndStackTraces(serverStartOutput)).isEmpty();
     }
 
     @Test
