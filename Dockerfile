@@ -1,5 +1,5 @@
 # grocer's image: built with the project's own Maven wrapper, run on a JRE 25 as a non-root user, started
-# from an ahead-of-time cache trained at build time. README "Operations" has the commands.
+# from an ahead-of-time cache trained at build time. docs/operations.md ("Container") has the commands.
 #
 #   docker build -t grocer --build-arg VCS_REF=$(git rev-parse HEAD) .
 #   docker run --rm -p 9090:9090 -p 8080:8080 grocer

@@ -46,7 +46,7 @@ class GrpcSecurityConfiguration {
         JwtAuthenticationProvider provider = new JwtAuthenticationProvider(decoder.getIfAvailable(() -> {
             throw new IllegalStateException("grocer.security.enabled=true needs the key that signs tokens:"
                     + " set spring.security.oauth2.resourceserver.jwt.public-key-location (or jwk-set-uri or"
-                    + " issuer-uri); see the README, Security");
+                    + " issuer-uri); see docs/security.md");
         }));
         provider.setJwtAuthenticationConverter(converter.getIfAvailable(JwtAuthenticationConverter::new));
         return new ProviderManager(provider);

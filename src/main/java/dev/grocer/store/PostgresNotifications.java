@@ -29,7 +29,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * PostgreSQL's LISTEN/NOTIFY as the one channel between replicas (README "Replicas"): chat messages and
+ * PostgreSQL's LISTEN/NOTIFY as the one channel between replicas (docs/store.md, "Replicas"): chat messages and
  * order changes sent by any replica reach the listeners of every replica, this one included.
  *
  * <p>What PostgreSQL guarantees, and grocer relies on: a notification is delivered only if the transaction

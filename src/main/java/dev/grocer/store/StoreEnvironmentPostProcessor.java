@@ -18,7 +18,7 @@ import org.springframework.core.env.MapPropertySource;
 
 /**
  * Turns {@code grocer.store} into the settings each store needs, so that one property chooses the store
- * (README "Store"):
+ * (docs/store.md):
  *
  * <ul>
  *   <li>{@code memory} (the default): Boot's DataSource and Flyway auto-configurations are excluded, so

@@ -49,7 +49,7 @@ import io.grpc.stub.StreamObserver;
  * server and client streaming, memory per user, and the cost of a read with 1,000 and 1,000,000
  * records stored; then grocer with its users in memory against grocer with them in PostgreSQL (GetUser
  * and CreateUser). A/B rounds alternate so drift of the machine falls on both. Prints a table and writes
- * it as JSON under target/bench. Run it with {@code ./mvnw -Pbench verify} (settings: README).
+ * it as JSON under target/bench. Run it with {@code ./mvnw -Pbench verify} (settings: docs/performance.md).
  */
 public final class Bench {
 

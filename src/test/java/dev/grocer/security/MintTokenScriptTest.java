@@ -21,7 +21,7 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 
 /**
- * {@code scripts/mint-token.sh}, the README's way to get a token for local use, makes tokens the server's
+ * {@code scripts/mint-token.sh}, docs/security.md's way to get a token for local use, makes tokens the server's
  * decoder accepts: an RS256 signature by the private key, the scope, a lifetime. Skipped without openssl.
  */
 class MintTokenScriptTest {

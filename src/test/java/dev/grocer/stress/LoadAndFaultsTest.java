@@ -85,7 +85,7 @@ import io.grpc.stub.StreamObserver;
 class LoadAndFaultsTest {
 
     private static final Logger log = LoggerFactory.getLogger(LoadAndFaultsTest.class);
-    // 2.5 s in the build; longer with -Dstress.duration=PT1M or the soak profile (README, "Load and faults").
+    // 2.5 s in the build; longer with -Dstress.duration=PT1M or the soak profile (docs/operations.md, "Load and faults").
     private static final Duration LOAD_DURATION = Duration.parse(System.getProperty("stress.duration", "PT2.5S"));
     private static final int CLIENTS = 16;
 

@@ -1,5 +1,6 @@
 package dev.grocer.testing;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -33,10 +34,19 @@ public final class TestPostgres implements AutoCloseable {
         dataSource.setPoolName("test-postgres");
     }
 
+    /**
+     * Where initdb, pg_ctl and the server write: a file, so that their lines do not flood the build log. Read it
+     * when a PostgreSQL test fails for a reason the test's own message does not give.
+     */
+    private static final File LOG = new File("target/embedded-postgres.log");
+
     /** Starts a server and migrates its {@code postgres} database to grocer's schema. */
     public static TestPostgres start() {
         try {
+            LOG.getParentFile().mkdirs();
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                    .setOutputRedirector(ProcessBuilder.Redirect.appendTo(LOG))
+                    .setErrorRedirector(ProcessBuilder.Redirect.appendTo(LOG))
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     .setServerConfig("fsync", "off")
                     .setServerConfig("synchronous_commit", "off")

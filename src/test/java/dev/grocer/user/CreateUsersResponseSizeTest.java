@@ -18,13 +18,13 @@ import net.devh.boot.grpc.client.inject.GrpcClient;
 
 /**
  * How large a CreateUsers response can get per request, with every field at its longest: the basis of
- * the 10,000 cap on {@code grocer.users.max-batch-size} and of the README's note on the 4 MB message
+ * the 10,000 cap on {@code grocer.users.max-batch-size} and of the note on the 4 MB message in docs/api.md
  * limit of clients.
  */
 @GrpcInProcessTest
 class CreateUsersResponseSizeTest {
 
-    /** The most bytes one result may take; the README quotes it. */
+    /** The most bytes one result may take; docs/api.md quotes it. */
     static final int MAX_BYTES_PER_RESULT = 1024;
     static final int CLIENT_MAX_INBOUND_MESSAGE = 4 * 1024 * 1024;
 
