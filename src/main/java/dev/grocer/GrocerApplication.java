@@ -20,7 +20,7 @@ import net.devh.boot.grpc.server.autoconfigure.GrpcServerSecurityAutoConfigurati
  * profile, the client demo or shell against a running server.
  *
  * <p>Excluded from the net.devh starters: the gRPC server metric and trace auto-configurations, so that each
- * call is counted once, by the interceptor {@code dev.grocer.grpc.GrpcMetricsConfiguration} registers; and four
+ * call is counted once, by the interceptor {@code dev.grocer.grpc.server.GrpcMetricsConfiguration} registers; and four
  * that name Spring Boot 3 classes, for which {@code dev.grocer.devhboot4} stands in on Boot 4.
  */
 @SpringBootApplication(exclude = {

@@ -23,7 +23,7 @@ import io.grpc.protobuf.StatusProto;
  * what to fix, and a {@code google.rpc.Status} in the {@code grpc-status-details-bin} trailer carrying an
  * {@link ErrorInfo} (domain {@value #DOMAIN}), a {@link BadRequest} for invalid input and a
  * {@link ResourceInfo} when one resource is concerned. A request message that does not parse is
- * INVALID_ARGUMENT, reason {@code MALFORMED_REQUEST} (see {@link RequestParsing}). A database that cannot be
+ * INVALID_ARGUMENT, reason {@code MALFORMED_REQUEST} (see {@code dev.grocer.grpc.server.RequestParsing}). A database that cannot be
  * reached, or that gives up for now, is UNAVAILABLE, reason {@code STORE_UNAVAILABLE}. Unexpected exceptions
  * become INTERNAL with no internals in the message; they are logged here, once.
  */

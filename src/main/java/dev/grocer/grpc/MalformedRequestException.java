@@ -6,7 +6,7 @@ package dev.grocer.grpc;
  * message or more than one. The client's fault, not the server's: {@link GrpcErrors} maps it to
  * INVALID_ARGUMENT (reason {@code MALFORMED_REQUEST}) and logs one line without a stack trace.
  */
-final class MalformedRequestException extends RuntimeException {
+public final class MalformedRequestException extends RuntimeException {
 
     private final String method;
     private final String messageType;
@@ -30,7 +30,7 @@ final class MalformedRequestException extends RuntimeException {
      * @param messageIndex the position of the message in the call's request stream, from 0
      * @param parseError what the request marshaller threw
      */
-    static MalformedRequestException unparsable(String method, String messageType, int messageIndex,
+    public static MalformedRequestException unparsable(String method, String messageType, int messageIndex,
             Throwable parseError) {
         String detail = parserDetail(parseError);
         String expected = messageType == null ? "the method's request message" : messageType;
@@ -42,7 +42,7 @@ final class MalformedRequestException extends RuntimeException {
     }
 
     /** A method that takes one request message got none, or more than one. */
-    static MalformedRequestException wrongMessageCount(String method, String messageType, boolean none) {
+    public static MalformedRequestException wrongMessageCount(String method, String messageType, boolean none) {
         String sent = none ? "none" : "more than one";
         return new MalformedRequestException(method, messageType,
                 method + " takes exactly one request message; the call sent " + sent, "sent " + sent, none ? -1 : 1);

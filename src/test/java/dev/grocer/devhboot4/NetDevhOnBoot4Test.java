@@ -161,7 +161,7 @@ class NetDevhOnBoot4Test {
     void serviceDiscovery_isGrocersDiscoverer_andFindsEveryService() {
         GrpcServiceDiscoverer discoverer = context.getBean(GrpcServiceDiscoverer.class);
 
-        assertThat(discoverer.getClass().getName()).isEqualTo("dev.grocer.grpc.GrpcServiceDiscovery");
+        assertThat(discoverer.getClass().getName()).isEqualTo("dev.grocer.grpc.server.GrpcServiceDiscovery");
         assertThat(discoverer.findGrpcServices().stream().map(GrpcServiceDefinition::getDefinition)
                 .map(definition -> definition.getServiceDescriptor().getName()).sorted()).containsExactly(
                         GREETER, "grocer.order.v1.OrderService", "grocer.user.v1.UserService",

@@ -15,7 +15,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.support.GenericApplicationContext;
 
 import dev.grocer.GrocerApplication;
-import dev.grocer.grpc.GrpcProbes;
+import dev.grocer.grpc.server.GrpcProbes;
 import dev.grocer.user.UserRepository;
 import io.grpc.Context;
 import io.grpc.Deadline;

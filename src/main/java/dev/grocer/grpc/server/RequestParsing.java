@@ -1,4 +1,4 @@
-package dev.grocer.grpc;
+package dev.grocer.grpc.server;
 
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -6,6 +6,8 @@ import java.util.List;
 
 import com.google.protobuf.Message;
 
+import dev.grocer.grpc.GrpcErrors;
+import dev.grocer.grpc.MalformedRequestException;
 import io.grpc.Attributes;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;

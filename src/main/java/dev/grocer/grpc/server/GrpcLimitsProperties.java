@@ -1,4 +1,4 @@
-package dev.grocer.grpc;
+package dev.grocer.grpc.server;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;

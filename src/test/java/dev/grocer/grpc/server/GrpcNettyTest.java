@@ -1,4 +1,4 @@
-package dev.grocer.grpc;
+package dev.grocer.grpc.server;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;

@@ -1,4 +1,4 @@
-package dev.grocer.grpc;
+package dev.grocer.grpc.server;
 
 import net.devh.boot.grpc.common.util.InterceptorOrder;
 

@@ -1,5 +1,6 @@
-package dev.grocer.grpc;
+package dev.grocer.grpc.server;
 
+import dev.grocer.grpc.GrpcErrors;
 import io.grpc.StatusRuntimeException;
 import net.devh.boot.grpc.server.advice.GrpcAdvice;
 import net.devh.boot.grpc.server.advice.GrpcExceptionHandler;

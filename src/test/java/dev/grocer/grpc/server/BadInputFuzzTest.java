@@ -1,4 +1,4 @@
-package dev.grocer.grpc;
+package dev.grocer.grpc.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -22,6 +22,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.rpc.ErrorInfo;
 
+import dev.grocer.grpc.GrpcErrors;
 import dev.grocer.greeter.ItemSnapshots;
 import dev.grocer.greeter.v1.AddItemRequest;
 import dev.grocer.greeter.v1.GetItemRequest;

@@ -1,4 +1,4 @@
-package dev.grocer.grpc;
+package dev.grocer.grpc.server;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -30,7 +30,9 @@ import net.devh.boot.grpc.server.interceptor.GrpcGlobalServerInterceptor;
 @Order(GrpcInterceptorOrder.ACCESS_LOG)
 class GrpcAccessLog implements ServerInterceptor {
 
-    private static final Logger log = LoggerFactory.getLogger(GrpcAccessLog.class);
+    /** The logger operators switch on; its name stayed when the class moved to {@code grpc.server}. */
+    static final String LOGGER = "dev.grocer.grpc.GrpcAccessLog";
+    private static final Logger log = LoggerFactory.getLogger(LOGGER);
 
     @Override
     public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(ServerCall<ReqT, RespT> call, Metadata headers,

@@ -1,4 +1,4 @@
-package dev.grocer.grpc;
+package dev.grocer.grpc.server;
 
 import java.util.ArrayList;
 import java.util.Collection;

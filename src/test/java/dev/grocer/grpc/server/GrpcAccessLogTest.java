@@ -1,4 +1,4 @@
-package dev.grocer.grpc;
+package dev.grocer.grpc.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,7 +40,8 @@ import io.grpc.protobuf.services.HealthStatusManager;
 @ExtendWith(OutputCaptureExtension.class)
 class GrpcAccessLogTest {
 
-    private static final String LOGGER = GrpcAccessLog.class.getName();
+    /** The name the docs tell operators to switch on. */
+    private static final String LOGGER = "dev.grocer.grpc.GrpcAccessLog";
     private static final String LINE =
             "grpc.method=%s grpc.status=%s duration_ms=\\d+\\.\\d{2} peer=127\\.0\\.0\\.1:\\d+";
 

@@ -1,4 +1,4 @@
-package dev.grocer.grpc;
+package dev.grocer.grpc.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -19,7 +19,7 @@ import org.springframework.http.ResponseEntity;
 
 import tools.jackson.databind.JsonNode;
 
-import dev.grocer.grpc.GrpcNettyTest.SwitchableHealth;
+import dev.grocer.grpc.server.GrpcNettyTest.SwitchableHealth;
 import dev.grocer.testing.RecordingObserver;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;

@@ -1,4 +1,4 @@
-package dev.grocer.grpc;
+package dev.grocer.grpc.server;
 
 import static dev.grocer.testing.RpcError.grocerInfo;
 import static org.assertj.core.api.Assertions.assertThat;

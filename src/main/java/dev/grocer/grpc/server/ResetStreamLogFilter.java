@@ -1,4 +1,4 @@
-package dev.grocer.grpc;
+package dev.grocer.grpc.server;
 
 import java.util.logging.Filter;
 import java.util.logging.LogRecord;
