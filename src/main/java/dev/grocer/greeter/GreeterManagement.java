@@ -19,7 +19,6 @@ class GreeterManagement {
 
     static final int MAX_NAME = 100;
     static final int MAX_QUANTITY = 1_000_000;
-    private static final String ITEM_TYPE = "grocer.greeter.v1.Item";
     private static final String LIST_SCOPE = "ListItems";
 
     private final ItemRepository items;
@@ -67,7 +66,7 @@ class GreeterManagement {
         Violations violations = new Violations();
         violations.id(id, "id", "an item id as returned by AddItem");
         violations.throwIfAny();
-        return items.findById(id).orElseThrow(() -> DomainException.notFound(ITEM_TYPE, "item", id));
+        return items.findById(id).orElseThrow(() -> DomainException.notFound(Item.RESOURCE_TYPE, "item", id));
     }
 
     /**

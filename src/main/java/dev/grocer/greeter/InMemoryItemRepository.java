@@ -28,7 +28,6 @@ import dev.grocer.common.TimeOrderedIds;
 @ConditionalOnProperty(name = "grocer.store", havingValue = "memory", matchIfMissing = true)
 class InMemoryItemRepository implements ItemRepository {
 
-    private static final String TYPE = "grocer.greeter.v1.Item";
 
     private final Clock clock;
     private final TimeOrderedIds ids;
@@ -57,7 +56,7 @@ class InMemoryItemRepository implements ItemRepository {
                 }
             }
             if (count >= maxStored) {
-                throw DomainException.storeFull(TYPE, "items", maxStored);
+                throw DomainException.storeFull(Item.RESOURCE_TYPE, "items", maxStored);
             }
             Instant now = clock.instant();
             Item created = new Item(ids.next(), item.name(), item.quantity(), now, now, nextEtag());

@@ -12,4 +12,8 @@ import java.time.Instant;
  * @param updateTime when the item was last written
  * @param etag changes on every write
  */
-record Item(String id, String name, int quantity, Instant createTime, Instant updateTime, String etag) {}
+record Item(String id, String name, int quantity, Instant createTime, Instant updateTime, String etag) {
+
+    /** The resource type errors name (AIP-193 {@code ResourceInfo}): the contract's message. */
+    static final String RESOURCE_TYPE = "grocer.greeter.v1.Item";
+}

@@ -30,7 +30,6 @@ import dev.grocer.common.TimeOrderedIds;
 @ConditionalOnProperty(name = "grocer.store", havingValue = "postgres")
 class JdbcItemRepository implements ItemRepository {
 
-    private static final String TYPE = "grocer.greeter.v1.Item";
     private static final String COLUMNS = "id, name, quantity, create_time, update_time, version";
     private static final RowMapper<Item> ITEM = (rs, row) -> new Item(rs.getString("id"), rs.getString("name"),
             rs.getInt("quantity"), instant(rs, "create_time"), instant(rs, "update_time"),
@@ -64,7 +63,7 @@ class JdbcItemRepository implements ItemRepository {
                 // A create with the same key may have committed while we waited for the counter: it answers,
                 // as the in-memory store would; anything else is full.
                 return Optional.ofNullable(requestId).flatMap(this::byRequestId)
-                        .orElseThrow(() -> DomainException.storeFull(TYPE, "items", maxStored));
+                        .orElseThrow(() -> DomainException.storeFull(Item.RESOURCE_TYPE, "items", maxStored));
             }
             // The counter's row stays locked until this transaction ends, so ids made from here on follow
             // commit order: a keyset page never misses an item that commits later below its cursor.

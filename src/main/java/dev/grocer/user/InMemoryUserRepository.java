@@ -29,7 +29,6 @@ import dev.grocer.common.TimeOrderedIds;
 @ConditionalOnProperty(name = "grocer.store", havingValue = "memory", matchIfMissing = true)
 class InMemoryUserRepository implements UserRepository {
 
-    private static final String TYPE = "grocer.user.v1.User";
 
     private final Clock clock;
     private final TimeOrderedIds ids;
@@ -70,7 +69,7 @@ class InMemoryUserRepository implements UserRepository {
                             || !createdByRequestId.containsKey(e.requestId()) && newKeys.add(e.requestId()))
                     .count();
             if (count + fresh > maxStored) {
-                throw DomainException.storeFull(TYPE, "users", maxStored);
+                throw DomainException.storeFull(User.RESOURCE_TYPE, "users", maxStored);
             }
             List<Outcome> outcomes = new ArrayList<>(entries.size());
             for (Entry entry : entries) {
@@ -95,7 +94,7 @@ class InMemoryUserRepository implements UserRepository {
             }
         }
         if (count >= maxStored) {
-            throw DomainException.storeFull(TYPE, "users", maxStored);
+            throw DomainException.storeFull(User.RESOURCE_TYPE, "users", maxStored);
         }
         String emailKey = emailKey(user.email());
         rejectTakenEmail(emailKey, user.email(), null);
@@ -178,10 +177,10 @@ class InMemoryUserRepository implements UserRepository {
     private User current(String id, String expectedEtag) {
         User current = users.get(id);
         if (current == null) {
-            throw DomainException.notFound(TYPE, "user", id);
+            throw DomainException.notFound(User.RESOURCE_TYPE, "user", id);
         }
         if (expectedEtag != null && !expectedEtag.equals(current.etag())) {
-            throw DomainException.etagMismatch(TYPE, "user", id, expectedEtag, current.etag());
+            throw DomainException.etagMismatch(User.RESOURCE_TYPE, "user", id, expectedEtag, current.etag());
         }
         return current;
     }

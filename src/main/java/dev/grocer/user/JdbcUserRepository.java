@@ -36,7 +36,6 @@ import dev.grocer.common.TimeOrderedIds;
 @ConditionalOnProperty(name = "grocer.store", havingValue = "postgres")
 class JdbcUserRepository implements UserRepository {
 
-    private static final String TYPE = "grocer.user.v1.User";
     private static final String COLUMNS = "id, display_name, email, create_time, update_time, version";
     private static final RowMapper<User> USER = (rs, row) -> new User(rs.getString("id"),
             rs.getString("display_name"), rs.getString("email"), instant(rs, "create_time"),
@@ -166,7 +165,7 @@ class JdbcUserRepository implements UserRepository {
         int updated = jdbc.sql("UPDATE user_count SET stored = stored + ? WHERE stored + ? <= ?")
                 .params(n, n, maxStored).update();
         if (updated == 0) {
-            throw DomainException.storeFull(TYPE, "users", maxStored);
+            throw DomainException.storeFull(User.RESOURCE_TYPE, "users", maxStored);
         }
     }
 
@@ -234,9 +233,9 @@ class JdbcUserRepository implements UserRepository {
 
     /** The stored user, checked against the caller's etag. */
     private User current(String id, String expectedEtag) {
-        User current = findById(id).orElseThrow(() -> DomainException.notFound(TYPE, "user", id));
+        User current = findById(id).orElseThrow(() -> DomainException.notFound(User.RESOURCE_TYPE, "user", id));
         if (expectedEtag != null && !expectedEtag.equals(current.etag())) {
-            throw DomainException.etagMismatch(TYPE, "user", id, expectedEtag, current.etag());
+            throw DomainException.etagMismatch(User.RESOURCE_TYPE, "user", id, expectedEtag, current.etag());
         }
         return current;
     }

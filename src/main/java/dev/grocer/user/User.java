@@ -13,4 +13,8 @@ import java.time.Instant;
  * @param etag changes on every write; lets a client update only the version it read
  */
 public record User(String id, String displayName, String email, Instant createTime, Instant updateTime,
-        String etag) {}
+        String etag) {
+
+    /** The resource type errors name (AIP-193 {@code ResourceInfo}): the contract's message. */
+    public static final String RESOURCE_TYPE = "grocer.user.v1.User";
+}

@@ -1,8 +1,6 @@
 package dev.grocer.user;
 
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 
 import org.springframework.context.event.EventListener;
 
@@ -95,56 +93,7 @@ class UserGrpcService extends UserServiceGrpc.UserServiceImplBase {
 
     @Override
     public StreamObserver<CreateUserRequest> createUsers(StreamObserver<CreateUsersResponse> response) {
-        return new StreamObserver<>() {
-            // Requests are only collected while the stream is open, so an oversized batch creates nothing.
-            private final List<CreateUserRequest> batch = new ArrayList<>();
-            private boolean failed;
-
-            @Override
-            public void onNext(CreateUserRequest request) {
-                if (failed) {
-                    return;
-                }
-                try {
-                    users.checkBatchSize(batch.size() + 1);
-                    batch.add(request);
-                } catch (DomainException e) {
-                    failed = true;
-                    batch.clear();
-                    response.onError(GrpcErrors.toStatusRuntimeException(e));
-                }
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                batch.clear();
-            }
-
-            @Override
-            public void onCompleted() {
-                if (failed) {
-                    return;
-                }
-                List<UserRepository.Entry> entries = new ArrayList<>(batch.size());
-                for (CreateUserRequest request : batch) {
-                    entries.add(new UserRepository.Entry(UserMapper.toNewUser(request.getUser()),
-                            request.getRequestId()));
-                }
-                batch.clear();
-                CreateUsersResponse.Builder reply = CreateUsersResponse.newBuilder();
-                // A batch the store cannot take whole throws STORE_FULL here, which the advice maps.
-                for (UserRepository.Outcome outcome : users.createAll(entries)) {
-                    if (outcome.error() == null) {
-                        reply.addResults(CreateUserResult.newBuilder().setUser(UserMapper.toProto(outcome.user())));
-                        reply.setCreatedCount(reply.getCreatedCount() + 1);
-                    } else {
-                        reply.addResults(CreateUserResult.newBuilder().setError(GrpcErrors.toStatus(outcome.error())));
-                    }
-                }
-                response.onNext(reply.build());
-                response.onCompleted();
-            }
-        };
+        return new CreateUsersCall(users.openBatch(), response);
     }
 
     @Override
@@ -185,5 +134,59 @@ class UserGrpcService extends UserServiceGrpc.UserServiceImplBase {
     void onServerShutdown() {
         chatRoom.closeAll(DomainException.unavailable("SERVER_SHUTTING_DOWN",
                 "the server is shutting down; reconnect to continue chatting"));
+    }
+
+    /**
+     * One CreateUsers stream: each request goes into the stream's batch (whose rules live in
+     * {@link UserManagement.Batch}); when the client completes, the batch is created and every entry's result
+     * answered in order. A batch that fails (too large) answers the error once and ignores the rest.
+     */
+    private static final class CreateUsersCall implements StreamObserver<CreateUserRequest> {
+
+        private final UserManagement.Batch batch;
+        private final StreamObserver<CreateUsersResponse> response;
+        private boolean failed;
+
+        CreateUsersCall(UserManagement.Batch batch, StreamObserver<CreateUsersResponse> response) {
+            this.batch = batch;
+            this.response = response;
+        }
+
+        @Override
+        public void onNext(CreateUserRequest request) {
+            if (failed) {
+                return;
+            }
+            try {
+                batch.add(UserMapper.toNewUser(request.getUser()), request.getRequestId());
+            } catch (DomainException e) {
+                failed = true;
+                response.onError(GrpcErrors.toStatusRuntimeException(e));
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            batch.discard();
+        }
+
+        @Override
+        public void onCompleted() {
+            if (failed) {
+                return;
+            }
+            CreateUsersResponse.Builder reply = CreateUsersResponse.newBuilder();
+            // A batch the store cannot take whole throws STORE_FULL here, which the advice maps.
+            for (UserRepository.Outcome outcome : batch.create()) {
+                if (outcome.error() == null) {
+                    reply.addResults(CreateUserResult.newBuilder().setUser(UserMapper.toProto(outcome.user())));
+                    reply.setCreatedCount(reply.getCreatedCount() + 1);
+                } else {
+                    reply.addResults(CreateUserResult.newBuilder().setError(GrpcErrors.toStatus(outcome.error())));
+                }
+            }
+            response.onNext(reply.build());
+            response.onCompleted();
+        }
     }
 }

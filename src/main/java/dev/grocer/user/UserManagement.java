@@ -22,7 +22,6 @@ public class UserManagement {
 
     static final int MAX_DISPLAY_NAME = 100;
     static final int MAX_EMAIL = 254;
-    private static final String TYPE = "grocer.user.v1.User";
     private static final String LIST_SCOPE = "ListUsers";
     private static final String USER_ID = "a user id as returned by CreateUser";
 
@@ -88,7 +87,7 @@ public class UserManagement {
      */
     public User get(String id, String field) {
         checkId(id, field);
-        return repository.findById(id).orElseThrow(() -> DomainException.notFound(TYPE, "user", id));
+        return repository.findById(id).orElseThrow(() -> DomainException.notFound(User.RESOURCE_TYPE, "user", id));
     }
 
     /** Changes the fields set in {@code changes}; see {@link UserRepository#update}. */
@@ -130,12 +129,53 @@ public class UserManagement {
         return PageTokens.after(LIST_SCOPE, user.id());
     }
 
+    /** Opens the batch of one CreateUsers stream: its entries are kept while the stream is open and created together. */
+    public Batch openBatch() {
+        return new Batch();
+    }
+
+    /**
+     * The entries of one CreateUsers stream. An entry over {@code grocer.users.max-batch-size} fails the whole
+     * batch (RESOURCE_EXHAUSTED, BATCH_TOO_LARGE) and nothing of it is created; otherwise {@link #create()} creates
+     * every entry as {@link #createAll} does. Not thread-safe: a stream delivers its messages one at a time.
+     */
+    public final class Batch {
+
+        private final List<UserRepository.Entry> entries = new java.util.ArrayList<>();
+
+        private Batch() {
+        }
+
+        /** Adds one entry, or forgets the whole batch and throws if it is one more than a batch may hold. */
+        public void add(NewUser user, String requestId) {
+            try {
+                checkBatchSize(entries.size() + 1);
+            } catch (DomainException e) {
+                entries.clear();
+                throw e;
+            }
+            entries.add(new UserRepository.Entry(user, requestId));
+        }
+
+        /** Creates the entries added so far, and empties the batch. */
+        public List<UserRepository.Outcome> create() {
+            List<UserRepository.Entry> all = List.copyOf(entries);
+            entries.clear();
+            return createAll(all);
+        }
+
+        /** Forgets the entries: the client gave up on the stream. */
+        public void discard() {
+            entries.clear();
+        }
+    }
+
     /**
      * Checks that one more request fits into a CreateUsers batch.
      *
      * @param received how many requests the batch holds with the new one
      */
-    public void checkBatchSize(int received) {
+    private void checkBatchSize(int received) {
         if (received > properties.maxBatchSize()) {
             throw DomainException.resourceExhausted("BATCH_TOO_LARGE",
                     "a CreateUsers stream may carry at most " + properties.maxBatchSize()
