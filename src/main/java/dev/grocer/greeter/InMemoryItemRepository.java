@@ -28,7 +28,6 @@ import dev.grocer.common.TimeOrderedIds;
 @ConditionalOnProperty(name = "grocer.store", havingValue = "memory", matchIfMissing = true)
 class InMemoryItemRepository implements ItemRepository {
 
-
     private final Clock clock;
     private final TimeOrderedIds ids;
     private final ConcurrentSkipListMap<String, Item> items = new ConcurrentSkipListMap<>();

@@ -29,7 +29,6 @@ import dev.grocer.common.TimeOrderedIds;
 @ConditionalOnProperty(name = "grocer.store", havingValue = "memory", matchIfMissing = true)
 class InMemoryUserRepository implements UserRepository {
 
-
     private final Clock clock;
     private final TimeOrderedIds ids;
     private final ConcurrentSkipListMap<String, User> users = new ConcurrentSkipListMap<>();
