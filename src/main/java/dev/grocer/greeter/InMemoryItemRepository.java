@@ -11,9 +11,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReentrantLock;
 
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.stereotype.Repository;
-
 import dev.grocer.common.DomainException;
 import dev.grocer.common.TimeOrderedIds;
 
@@ -24,8 +21,6 @@ import dev.grocer.common.TimeOrderedIds;
  * a create checks and changes two structures at once (the items and the request-id index) and must not
  * interleave with another create doing the same.
  */
-@Repository
-@ConditionalOnProperty(name = "grocer.store", havingValue = "memory", matchIfMissing = true)
 class InMemoryItemRepository implements ItemRepository {
 
     private final Clock clock;

@@ -9,10 +9,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.stereotype.Repository;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -26,8 +24,6 @@ import dev.grocer.common.TimeOrderedIds;
  * concurrent creates within {@code grocer.greeter.max-stored-items}. Every method blocks: never call it on
  * an event loop.
  */
-@Repository
-@ConditionalOnProperty(name = "grocer.store", havingValue = "postgres")
 class JdbcItemRepository implements ItemRepository {
 
     private static final String COLUMNS = "id, name, quantity, create_time, update_time, version";

@@ -12,9 +12,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReentrantLock;
 
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.stereotype.Repository;
-
 import dev.grocer.common.DomainException;
 import dev.grocer.common.TimeOrderedIds;
 
@@ -25,8 +22,6 @@ import dev.grocer.common.TimeOrderedIds;
  * each write checks and changes several structures at once (the users, the email index, the request-id
  * index) and must not interleave with another write doing the same.
  */
-@Repository
-@ConditionalOnProperty(name = "grocer.store", havingValue = "memory", matchIfMissing = true)
 class InMemoryUserRepository implements UserRepository {
 
     private final Clock clock;

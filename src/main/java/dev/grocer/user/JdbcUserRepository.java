@@ -13,11 +13,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.stereotype.Repository;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -32,8 +30,6 @@ import dev.grocer.common.TimeOrderedIds;
  * a primary key on {@code request_id} for idempotent creates, and a one-row counter that keeps concurrent
  * creates within {@code grocer.users.max-stored}. Every method blocks: never call it on an event loop.
  */
-@Repository
-@ConditionalOnProperty(name = "grocer.store", havingValue = "postgres")
 class JdbcUserRepository implements UserRepository {
 
     private static final String COLUMNS = "id, display_name, email, create_time, update_time, version";

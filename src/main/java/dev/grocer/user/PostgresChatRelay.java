@@ -3,9 +3,6 @@ package dev.grocer.user;
 import java.time.Instant;
 import java.util.function.Consumer;
 
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.stereotype.Component;
-
 import dev.grocer.store.PostgresNotifications;
 
 /**
@@ -16,8 +13,6 @@ import dev.grocer.store.PostgresNotifications;
  * {@code grocer.chat.max-message-length} is limited to {@value #MAX_MESSAGE_LENGTH} characters with this store
  * (four UTF-8 bytes each at worst, JSON-escaped line breaks two); a larger setting stops start-up.
  */
-@Component
-@ConditionalOnProperty(name = "grocer.store", havingValue = "postgres")
 class PostgresChatRelay implements ChatRelay {
 
     static final String CHANNEL = "grocer_chat";
