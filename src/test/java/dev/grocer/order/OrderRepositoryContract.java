@@ -176,9 +176,9 @@ abstract class OrderRepositoryContract {
     void create_takesTheLargestTotalOrderManagementAllows() {
         // 100 lines of 10000 at 1000000000.999 KWD: 1000000000999000000 fils, within a long.
         List<OrderItem> items = new ArrayList<>();
-        for (int i = 0; i < OrderManagement.MAX_ITEMS; i++) {
-            items.add(new OrderItem("Pearl " + i, OrderManagement.MAX_QUANTITY,
-                    new Money("KWD", OrderManagement.MAX_UNIT_PRICE_UNITS, 999_000_000)));
+        for (int i = 0; i < OrderValidation.MAX_ITEMS; i++) {
+            items.add(new OrderItem("Pearl " + i, OrderValidation.MAX_QUANTITY,
+                    new Money("KWD", OrderValidation.MAX_UNIT_PRICE_UNITS, 999_000_000)));
         }
         NewOrder order = new NewOrder(ADA, items, HOME);
 
