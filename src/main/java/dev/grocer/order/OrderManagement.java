@@ -1,10 +1,7 @@
 package dev.grocer.order;
 
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
@@ -19,12 +16,11 @@ import dev.grocer.user.UserManagement;
 /**
  * OrderService's rules: which changes each status allows, and who hears about each change ({@link
  * OrderValidation} says what a valid order is). Writes to one order happen one at a time per order on this
- * replica (a striped lock), and the store's compare-and-set on the version decides between replicas, so a
+ * replica ({@link OrderLocks}), and the store's compare-and-set on the version decides between replicas, so a
  * cancel and a fulfilment step can never both win.
  *
- * <p>Watchers hear changes from the store ({@link OrderRepository#listen}), whichever replica made them,
- * one order's changes in the order they were stored. Each watcher remembers the version it was last sent,
- * so a change that its first event already showed is not sent twice.
+ * <p>Watchers ({@link OrderWatchers}) hear changes from the store, whichever replica made them, one order's
+ * changes in the order they were stored.
  */
 @Service
 public class OrderManagement {
@@ -37,10 +33,8 @@ public class OrderManagement {
     private final UserManagement users;
     private final OrderProperties properties;
     private final ApplicationEventPublisher events;
-    private final Object[] stripes = new Object[64];
-    // Watchers by order id, each with the version of the last event it was sent; an order's map is read and
-    // written only while holding that order's stripe.
-    private final Map<String, Map<Subscriber<OrderEvent>, Long>> watchers = new ConcurrentHashMap<>();
+    private final OrderLocks locks = new OrderLocks(64);
+    private final OrderWatchers watchers;
 
     OrderManagement(OrderRepository repository, UserManagement users, OrderProperties properties,
             ApplicationEventPublisher events) {
@@ -48,10 +42,8 @@ public class OrderManagement {
         this.users = users;
         this.properties = properties;
         this.events = events;
-        for (int i = 0; i < stripes.length; i++) {
-            stripes[i] = new Object();
-        }
-        repository.listen(new Changes());
+        this.watchers = new OrderWatchers(locks, properties.watchOutboxCapacity());
+        repository.listen(watchers);
     }
 
     /** Places an order for an existing user. */
@@ -98,7 +90,7 @@ public class OrderManagement {
         checkId(orderId, "order_id", violations);
         Address clean = OrderValidation.checkAddress(address, "delivery_address", violations);
         violations.throwIfAny();
-        synchronized (stripe(orderId)) {
+        synchronized (locks.of(orderId)) {
             for (int attempt = 1; ; attempt++) {
                 Order current = get(orderId, "order_id");
                 rejectFinal(current, "update the address of");
@@ -121,7 +113,7 @@ public class OrderManagement {
         checkId(id, "id", violations);
         violations.throwIfAny();
         boolean anyVersion = etag == null || etag.isEmpty();
-        synchronized (stripe(id)) {
+        synchronized (locks.of(id)) {
             for (int attempt = 1; ; attempt++) {
                 Order current = get(id, "id");
                 if (!anyVersion && !etag.equals(current.etag())) {
@@ -147,7 +139,7 @@ public class OrderManagement {
      * @return the order after the step, or {@code null} if it was not at {@code from} (or is gone)
      */
     Order advance(String id, OrderStatus from) {
-        synchronized (stripe(id)) {
+        synchronized (locks.of(id)) {
             Order current = repository.findById(id).orElse(null);
             if (current == null || current.status() != from) {
                 return null;
@@ -164,89 +156,22 @@ public class OrderManagement {
         Violations violations = new Violations();
         checkId(id, "id", violations);
         violations.throwIfAny();
-        synchronized (stripe(id)) {
-            Order current = get(id, "id");
-            watcher.offer(new OrderEvent(OrderChange.CURRENT_STATE, current));
-            if (current.status().isFinal()) {
-                watcher.close(null);
-            } else {
-                watchers.computeIfAbsent(id, k -> new HashMap<>()).put(watcher, current.version());
-            }
-        }
-        watcher.flush();
+        watchers.watch(id, () -> get(id, "id"), watcher);
     }
 
     /** Stops sending to {@code watcher}, e.g. when its client went away. */
     public void unwatch(String id, Subscriber<OrderEvent> watcher) {
-        synchronized (stripe(id)) {
-            Map<Subscriber<OrderEvent>, Long> watching = watchers.get(id);
-            if (watching != null && watching.remove(watcher) != null && watching.isEmpty()) {
-                watchers.remove(id);
-            }
-        }
+        watchers.unwatch(id, watcher);
     }
 
     /** How many watches are open, over all orders. */
     public int watchCount() {
-        int count = 0;
-        for (Object stripe : stripes) {
-            synchronized (stripe) {
-                for (Map.Entry<String, Map<Subscriber<OrderEvent>, Long>> entry : watchers.entrySet()) {
-                    if (stripe(entry.getKey()) == stripe) {
-                        count += entry.getValue().size();
-                    }
-                }
-            }
-        }
-        return count;
+        return watchers.count();
     }
 
     /** Ends every watch, e.g. when the server shuts down. */
     public void closeAllWatches(DomainException reason) {
-        for (Object stripe : stripes) {
-            List<Subscriber<OrderEvent>> closing = new ArrayList<>();
-            synchronized (stripe) {
-                watchers.entrySet().removeIf(entry -> {
-                    if (stripe(entry.getKey()) != stripe) {
-                        return false;
-                    }
-                    closing.addAll(entry.getValue().keySet());
-                    return true;
-                });
-            }
-            closing.forEach(w -> w.close(reason));
-        }
-    }
-
-    // Called with the order's stripe held: queues the event for every watcher that has not seen it yet.
-    private void deliver(OrderEvent event) {
-        String id = event.order().id();
-        Map<Subscriber<OrderEvent>, Long> watching = watchers.get(id);
-        if (watching == null) {
-            return;
-        }
-        long version = event.order().version();
-        boolean last = event.order().status().isFinal();
-        for (Subscriber<OrderEvent> watcher : List.copyOf(watching.keySet())) {
-            if (watching.get(watcher) >= version) {
-                continue; // its first event (the current state) was read after this change
-            }
-            watching.put(watcher, version);
-            if (!watcher.offer(event)) {
-                watching.remove(watcher);
-                watcher.close(DomainException.resourceExhausted("WATCHER_TOO_SLOW",
-                        "this watch was ended because events arrived faster than they were read ("
-                                + properties.watchOutboxCapacity() + " were waiting); watch again to resume",
-                        Map.of("watch_outbox_capacity", Integer.toString(properties.watchOutboxCapacity()))));
-            } else if (last) {
-                watcher.close(null); // sends what is queued, then completes
-            } else {
-                watcher.flush();
-            }
-        }
-        if (last || watching.isEmpty()) {
-            watchers.remove(id);
-        }
+        watchers.closeAll(reason);
     }
 
     // A write that lost a compare-and-set to another replica is tried again on the order as it is now.
@@ -256,38 +181,11 @@ public class OrderManagement {
         }
     }
 
-    /** What this replica does with the store's changes: sends them to its watchers. */
-    private final class Changes implements OrderChangeListener {
-
-        @Override
-        public boolean wants(String id) {
-            return watchers.containsKey(id);
-        }
-
-        @Override
-        public void changed(OrderEvent event) {
-            synchronized (stripe(event.order().id())) {
-                deliver(event);
-            }
-        }
-
-        @Override
-        public void missed() {
-            closeAllWatches(DomainException.unavailable("ORDER_EVENTS_MISSED",
-                    "this server lost contact with the other replicas for a moment and may have missed changes;"
-                            + " watch again to resume"));
-        }
-    }
-
     private Order get(String id, String field) {
         Violations violations = new Violations();
         checkId(id, field, violations);
         violations.throwIfAny();
         return repository.findById(id).orElseThrow(() -> DomainException.notFound(TYPE, "order", id));
-    }
-
-    private Object stripe(String id) {
-        return stripes[Math.floorMod(id.hashCode(), stripes.length)];
     }
 
     private static void rejectFinal(Order order, String action) {
