@@ -38,12 +38,13 @@ class InMemoryOrderRepository implements OrderRepository {
     private long version;
     private int count; // orders are never deleted
     private final int maxStored;
-    private volatile OrderChangeListener listener;
+    private final OrderChangeRelay changes;
 
-    InMemoryOrderRepository(Clock clock, OrderProperties properties) {
+    InMemoryOrderRepository(Clock clock, OrderProperties properties, OrderChangeRelay changes) {
         this.clock = clock;
         this.ids = new TimeOrderedIds(clock);
         this.maxStored = properties.maxStored();
+        this.changes = changes;
     }
 
     @Override
@@ -78,23 +79,20 @@ class InMemoryOrderRepository implements OrderRepository {
     /**
      * {@inheritDoc}
      *
-     * <p>The listener is called on the writing thread, after the write and before this returns; one order's
-     * changes reach it in the order they were stored as long as its writers take turns, as
-     * {@link OrderManagement}'s per-order locks make them.
+     * <p>With the {@link LocalOrderChangeRelay} the listener is called on the writing thread, after the write
+     * and before this returns; one order's changes reach it in the order they were stored as long as its
+     * writers take turns, as {@link OrderManagement}'s per-order locks make them.
      */
     @Override
     public Order update(Order next, OrderChange change) {
         Order stored = store(next);
-        OrderChangeListener current = listener;
-        if (current != null && current.wants(stored.id())) {
-            current.changed(new OrderEvent(change, stored));
-        }
+        changes.send(new OrderEvent(change, stored));
         return stored;
     }
 
     @Override
     public void listen(OrderChangeListener listener) {
-        this.listener = listener;
+        changes.deliverTo(listener, this::findById);
     }
 
     private Order store(Order next) {

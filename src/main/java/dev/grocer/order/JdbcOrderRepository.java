@@ -60,10 +60,10 @@ class JdbcOrderRepository implements OrderRepository {
     private final Clock clock;
     private final TimeOrderedIds ids;
     private final int maxStored;
-    private final PostgresOrderChanges changes;
+    private final OrderChangeRelay changes;
 
     JdbcOrderRepository(JdbcClient jdbc, PlatformTransactionManager transactions, Clock clock,
-            OrderProperties properties, PostgresOrderChanges changes) {
+            OrderProperties properties, OrderChangeRelay changes) {
         this.jdbc = jdbc;
         this.transaction = new TransactionTemplate(transactions);
         this.clock = clock;
@@ -186,7 +186,7 @@ class JdbcOrderRepository implements OrderRepository {
 
     /**
      * Writes the address and status of {@code next} if the stored version is still {@code next.version()}, and
-     * its notification ({@link PostgresOrderChanges}) in the same transaction: every replica hears the change
+     * its notification ({@link PostgresOrderChangeRelay}) in the same transaction: every replica hears the change
      * exactly when it commits.
      */
     @Override
@@ -194,7 +194,7 @@ class JdbcOrderRepository implements OrderRepository {
         return transaction.execute(tx -> {
             Optional<Order> stored = write(next);
             if (stored.isPresent()) {
-                changes.send(change, stored.get());
+                changes.send(new OrderEvent(change, stored.get()));
                 return stored.get();
             }
             Order current = findById(next.id()).orElseThrow(() -> DomainException.notFound(TYPE, "order", next.id()));
@@ -208,7 +208,7 @@ class JdbcOrderRepository implements OrderRepository {
 
     @Override
     public void listen(OrderChangeListener listener) {
-        changes.listen(listener, this::findById);
+        changes.deliverTo(listener, this::findById);
     }
 
     /**
@@ -227,7 +227,7 @@ class JdbcOrderRepository implements OrderRepository {
                 Order current = findById(id).orElseThrow();
                 // Locked by this transaction since DUE_ORDERS: nobody can have changed it in between.
                 Order stepped = write(current.withStatus(current.status().next())).orElseThrow();
-                changes.send(OrderChange.STATUS_CHANGED, stepped);
+                changes.send(new OrderEvent(OrderChange.STATUS_CHANGED, stepped));
                 advanced.add(stepped);
             }
             return advanced;

@@ -33,7 +33,10 @@ public interface OrderRepository {
      */
     Order update(Order next, OrderChange change);
 
-    /** Sets the one listener of stored changes; changes stored before it was set are not replayed. */
+    /**
+     * Sets the one listener of stored changes, which the store's {@link OrderChangeRelay} feeds; changes stored
+     * before it was set are not replayed.
+     */
     void listen(OrderChangeListener listener);
 
     /** Up to {@code max} orders in id order after {@code afterId} ({@code null}: from the first). O(max). */

@@ -69,7 +69,7 @@ class JdbcOrderRepositoryTest extends OrderRepositoryContract {
         notifications = new PostgresNotifications(connection, postgres.dataSource(), new ObjectMapper());
         notifications.start();
         return new JdbcOrderRepository(jdbc, new DataSourceTransactionManager(postgres.dataSource()), clock,
-                InMemoryOrderRepositoryTest.properties(maxStored), new PostgresOrderChanges(notifications));
+                InMemoryOrderRepositoryTest.properties(maxStored), new PostgresOrderChangeRelay(notifications));
     }
 
     @Test

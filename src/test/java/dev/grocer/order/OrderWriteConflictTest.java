@@ -22,7 +22,7 @@ class OrderWriteConflictTest {
 
     private final MutableClock clock = new MutableClock();
     private final InMemoryOrderRepository store = new InMemoryOrderRepository(clock,
-            InMemoryOrderRepositoryTest.properties(100));
+            InMemoryOrderRepositoryTest.properties(100), new LocalOrderChangeRelay());
     private final AtomicInteger interruptions = new AtomicInteger();
     private final AtomicInteger writes = new AtomicInteger();
     private final OrderManagement orders = new OrderManagement(new OtherReplicaFirst(),
