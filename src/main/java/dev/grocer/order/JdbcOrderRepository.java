@@ -12,6 +12,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.jdbc.core.ResultSetExtractor;
@@ -212,13 +213,13 @@ class JdbcOrderRepository implements OrderRepository {
     }
 
     /**
-     * Moves up to {@code max} orders whose status has not changed for {@code stepDelay} one fulfilment step on,
-     * each in this one transaction with its notification. The orders are locked with {@code SKIP LOCKED}: a
-     * replica polling at the same time takes others, so each step happens exactly once.
+     * {@inheritDoc}
      *
-     * @return the orders after their step
+     * <p>All in one transaction, each order with its notification. The orders are locked with
+     * {@code SKIP LOCKED}: a replica polling at the same time takes others, so each step happens exactly once.
      */
-    List<Order> advanceDue(Duration stepDelay, int max) {
+    @Override
+    public List<Order> advanceDue(Duration stepDelay, int max, UnaryOperator<Order> step) {
         return transaction.execute(tx -> {
             Instant dueBy = clock.instant().minus(stepDelay);
             List<String> due = jdbc.sql(DUE_ORDERS).params(time(dueBy), max).query(String.class).list();
@@ -226,7 +227,7 @@ class JdbcOrderRepository implements OrderRepository {
             for (String id : due) {
                 Order current = findById(id).orElseThrow();
                 // Locked by this transaction since DUE_ORDERS: nobody can have changed it in between.
-                Order stepped = write(current.withStatus(current.status().next())).orElseThrow();
+                Order stepped = write(step.apply(current)).orElseThrow();
                 changes.send(new OrderEvent(OrderChange.STATUS_CHANGED, stepped));
                 advanced.add(stepped);
             }

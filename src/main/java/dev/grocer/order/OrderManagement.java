@@ -1,5 +1,6 @@
 package dev.grocer.order;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -144,8 +145,24 @@ public class OrderManagement {
             if (current == null || current.status() != from) {
                 return null;
             }
-            return repository.update(current.withStatus(from.next()), OrderChange.STATUS_CHANGED);
+            return repository.update(nextStep(current), OrderChange.STATUS_CHANGED);
         }
+    }
+
+    /**
+     * Moves up to {@code max} orders whose status has not changed for {@code stepDelay} one fulfilment step on;
+     * a cancelled or delivered order is never due. Replicas sharing the store may call it at the same time:
+     * each step is taken once ({@link OrderRepository#advanceDue}).
+     *
+     * @return the orders after their step
+     */
+    List<Order> advanceDue(Duration stepDelay, int max) {
+        return repository.advanceDue(stepDelay, max, OrderManagement::nextStep);
+    }
+
+    /** A fulfilment step: the order, which must not be final, at the next status on its path. */
+    static Order nextStep(Order current) {
+        return current.withStatus(current.status().next());
     }
 
     /**

@@ -137,6 +137,12 @@ class OrderWriteConflictTest {
         }
 
         @Override
+        public List<Order> advanceDue(java.time.Duration stepDelay, int max,
+                java.util.function.UnaryOperator<Order> step) {
+            return store.advanceDue(stepDelay, max, step);
+        }
+
+        @Override
         public void listen(OrderChangeListener listener) {
             store.listen(listener);
         }
