@@ -1,10 +1,11 @@
 package dev.grocer.order;
 
-import static dev.grocer.store.SqlTime.instant;
+import static dev.grocer.order.OrderRows.BY_ORDER_AND_POSITION;
+import static dev.grocer.order.OrderRows.COLUMNS;
+import static dev.grocer.order.OrderRows.ORDERS;
+import static dev.grocer.order.OrderRows.WITH_ITEMS;
 import static dev.grocer.store.SqlTime.time;
 
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,7 +16,6 @@ import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.jdbc.core.ResultSetExtractor;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -37,16 +37,6 @@ import dev.grocer.common.TimeOrderedIds;
 class JdbcOrderRepository implements OrderRepository {
 
     private static final String TYPE = "grocer.order.v1.Order";
-    /** An order's columns ({@code o}) and its items' ({@code i}), one row per item, as {@link #ORDERS} reads them. */
-    private static final String COLUMNS = "o.id, o.user_id, o.delivery_street, o.delivery_number, o.delivery_city, "
-            + "o.delivery_postal_code, o.status, o.currency_code, o.total_minor, o.create_time, o.update_time, "
-            + "o.version, i.product, i.quantity, i.unit_price_minor";
-    /** Joins the items of the orders {@code o}: {@link #COLUMNS} then reads from both. */
-    private static final String WITH_ITEMS = " LEFT JOIN order_items i ON i.order_id = o.id";
-    /** The order {@link #ORDERS} needs the rows in. */
-    private static final String BY_ORDER_AND_POSITION = " ORDER BY o.id, i.position";
-    private static final ResultSetExtractor<List<Order>> ORDERS = JdbcOrderRepository::orders;
-
     /**
      * The orders whose next fulfilment step is due ({@code status_time} at or before the parameter), oldest
      * first, that no other transaction holds: locked for this one. The status list is the partial index's.
@@ -268,45 +258,6 @@ class JdbcOrderRepository implements OrderRepository {
                 + "ORDER BY id LIMIT ?) o" + WITH_ITEMS + BY_ORDER_AND_POSITION)
                 .params(userId, afterId == null ? "" : afterId, max)
                 .query(ORDERS);
-    }
-
-    /**
-     * Orders from rows of {@link #COLUMNS} sorted by order id and item position: one order per run of rows with
-     * the same id, one item per row (none for an order without items, where the LEFT JOIN gives nulls).
-     */
-    private static List<Order> orders(ResultSet rs) throws SQLException {
-        List<Order> orders = new ArrayList<>();
-        Order header = null;
-        List<OrderItem> items = new ArrayList<>();
-        while (rs.next()) {
-            String id = rs.getString("id");
-            if (header == null || !header.id().equals(id)) {
-                if (header != null) {
-                    orders.add(withItems(header, items));
-                    items.clear();
-                }
-                String currency = rs.getString("currency_code");
-                header = new Order(id, rs.getString("user_id"), List.of(), new Address(rs.getString("delivery_street"),
-                        rs.getString("delivery_number"), rs.getString("delivery_city"),
-                        rs.getString("delivery_postal_code")), OrderStatus.valueOf(rs.getString("status")),
-                        Money.ofMinorUnits(currency, rs.getLong("total_minor")), instant(rs, "create_time"),
-                        instant(rs, "update_time"), rs.getLong("version"));
-            }
-            String product = rs.getString("product");
-            if (product != null) {
-                items.add(new OrderItem(product, rs.getInt("quantity"),
-                        Money.ofMinorUnits(header.total().currencyCode(), rs.getLong("unit_price_minor"))));
-            }
-        }
-        if (header != null) {
-            orders.add(withItems(header, items));
-        }
-        return orders;
-    }
-
-    private static Order withItems(Order header, List<OrderItem> items) {
-        return new Order(header.id(), header.userId(), items, header.deliveryAddress(), header.status(),
-                header.total(), header.createTime(), header.updateTime(), header.version());
     }
 
     private static Optional<Order> first(List<Order> orders) {
