@@ -1,15 +1,18 @@
 package dev.grocer.order;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.UnaryOperator;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Repository;
@@ -35,15 +38,18 @@ class InMemoryOrderRepository implements OrderRepository {
     private final ConcurrentSkipListMap<String, Order> byUser = new ConcurrentSkipListMap<>();
     private final ReentrantLock writeLock = new ReentrantLock();
     private final Map<String, Order> createdByRequestId = new HashMap<>();
+    // When each order's status last changed (PostgreSQL's status_time), for advanceDue; written under the lock.
+    private final Map<String, Instant> statusTimes = new HashMap<>();
     private long version;
     private int count; // orders are never deleted
     private final int maxStored;
-    private volatile OrderChangeListener listener;
+    private final OrderChangeRelay changes;
 
-    InMemoryOrderRepository(Clock clock, OrderProperties properties) {
+    InMemoryOrderRepository(Clock clock, OrderProperties properties, OrderChangeRelay changes) {
         this.clock = clock;
         this.ids = new TimeOrderedIds(clock);
         this.maxStored = properties.maxStored();
+        this.changes = changes;
     }
 
     @Override
@@ -60,6 +66,7 @@ class InMemoryOrderRepository implements OrderRepository {
             Order created = new Order(ids.next(), order.userId(), order.items(), order.deliveryAddress(),
                     OrderStatus.PLACED, total, now, now, ++version);
             put(created);
+            statusTimes.put(created.id(), now);
             count++;
             if (requestId != null) {
                 createdByRequestId.put(requestId, created);
@@ -78,23 +85,49 @@ class InMemoryOrderRepository implements OrderRepository {
     /**
      * {@inheritDoc}
      *
-     * <p>The listener is called on the writing thread, after the write and before this returns; one order's
-     * changes reach it in the order they were stored as long as its writers take turns, as
-     * {@link OrderManagement}'s per-order locks make them.
+     * <p>With the {@link LocalOrderChangeRelay} the listener is called on the writing thread, after the write
+     * and before this returns; one order's changes reach it in the order they were stored as long as its
+     * writers take turns, as {@link OrderManagement}'s per-order locks make them.
      */
     @Override
     public Order update(Order next, OrderChange change) {
         Order stored = store(next);
-        OrderChangeListener current = listener;
-        if (current != null && current.wants(stored.id())) {
-            current.changed(new OrderEvent(change, stored));
-        }
+        changes.send(new OrderEvent(change, stored));
         return stored;
     }
 
     @Override
     public void listen(OrderChangeListener listener) {
-        this.listener = listener;
+        changes.deliverTo(listener, this::findById);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Looks at every order (O(stored)): the memory store's {@link FulfilmentSimulator} times each order
+     * itself and never calls this. The steps are stored under the write lock, then announced; a write that
+     * {@link OrderManagement} makes to one of these orders meanwhile may be announced first, and a watcher then
+     * skips the older step.
+     */
+    @Override
+    public List<Order> advanceDue(Duration stepDelay, int max, UnaryOperator<Order> step) {
+        List<Order> stepped = new ArrayList<>();
+        writeLock.lock();
+        try {
+            Instant dueBy = clock.instant().minus(stepDelay);
+            List<Order> due = orders.values().stream()
+                    .filter(o -> !o.status().isFinal() && !statusTimes.get(o.id()).isAfter(dueBy))
+                    .sorted(Comparator.comparing(o -> statusTimes.get(o.id())))
+                    .limit(max)
+                    .toList();
+            for (Order current : due) {
+                stepped.add(store(step.apply(current)));
+            }
+        } finally {
+            writeLock.unlock();
+        }
+        stepped.forEach(o -> changes.send(new OrderEvent(OrderChange.STATUS_CHANGED, o)));
+        return stepped;
     }
 
     private Order store(Order next) {
@@ -110,6 +143,9 @@ class InMemoryOrderRepository implements OrderRepository {
             Order stored = new Order(current.id(), current.userId(), current.items(), next.deliveryAddress(),
                     next.status(), current.total(), current.createTime(), clock.instant(), ++version);
             put(stored);
+            if (stored.status() != current.status()) {
+                statusTimes.put(stored.id(), stored.updateTime());
+            }
             return stored;
         } finally {
             writeLock.unlock();

@@ -1,10 +1,11 @@
 package dev.grocer.order;
 
-import static dev.grocer.store.SqlTime.instant;
+import static dev.grocer.order.OrderRows.BY_ORDER_AND_POSITION;
+import static dev.grocer.order.OrderRows.COLUMNS;
+import static dev.grocer.order.OrderRows.ORDERS;
+import static dev.grocer.order.OrderRows.WITH_ITEMS;
 import static dev.grocer.store.SqlTime.time;
 
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,9 +13,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.jdbc.core.ResultSetExtractor;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -36,16 +37,6 @@ import dev.grocer.common.TimeOrderedIds;
 class JdbcOrderRepository implements OrderRepository {
 
     private static final String TYPE = "grocer.order.v1.Order";
-    /** An order's columns ({@code o}) and its items' ({@code i}), one row per item, as {@link #ORDERS} reads them. */
-    private static final String COLUMNS = "o.id, o.user_id, o.delivery_street, o.delivery_number, o.delivery_city, "
-            + "o.delivery_postal_code, o.status, o.currency_code, o.total_minor, o.create_time, o.update_time, "
-            + "o.version, i.product, i.quantity, i.unit_price_minor";
-    /** Joins the items of the orders {@code o}: {@link #COLUMNS} then reads from both. */
-    private static final String WITH_ITEMS = " LEFT JOIN order_items i ON i.order_id = o.id";
-    /** The order {@link #ORDERS} needs the rows in. */
-    private static final String BY_ORDER_AND_POSITION = " ORDER BY o.id, i.position";
-    private static final ResultSetExtractor<List<Order>> ORDERS = JdbcOrderRepository::orders;
-
     /**
      * The orders whose next fulfilment step is due ({@code status_time} at or before the parameter), oldest
      * first, that no other transaction holds: locked for this one. The status list is the partial index's.
@@ -60,10 +51,10 @@ class JdbcOrderRepository implements OrderRepository {
     private final Clock clock;
     private final TimeOrderedIds ids;
     private final int maxStored;
-    private final PostgresOrderChanges changes;
+    private final OrderChangeRelay changes;
 
     JdbcOrderRepository(JdbcClient jdbc, PlatformTransactionManager transactions, Clock clock,
-            OrderProperties properties, PostgresOrderChanges changes) {
+            OrderProperties properties, OrderChangeRelay changes) {
         this.jdbc = jdbc;
         this.transaction = new TransactionTemplate(transactions);
         this.clock = clock;
@@ -186,7 +177,7 @@ class JdbcOrderRepository implements OrderRepository {
 
     /**
      * Writes the address and status of {@code next} if the stored version is still {@code next.version()}, and
-     * its notification ({@link PostgresOrderChanges}) in the same transaction: every replica hears the change
+     * its notification ({@link PostgresOrderChangeRelay}) in the same transaction: every replica hears the change
      * exactly when it commits.
      */
     @Override
@@ -194,7 +185,7 @@ class JdbcOrderRepository implements OrderRepository {
         return transaction.execute(tx -> {
             Optional<Order> stored = write(next);
             if (stored.isPresent()) {
-                changes.send(change, stored.get());
+                changes.send(new OrderEvent(change, stored.get()));
                 return stored.get();
             }
             Order current = findById(next.id()).orElseThrow(() -> DomainException.notFound(TYPE, "order", next.id()));
@@ -208,17 +199,17 @@ class JdbcOrderRepository implements OrderRepository {
 
     @Override
     public void listen(OrderChangeListener listener) {
-        changes.listen(listener, this::findById);
+        changes.deliverTo(listener, this::findById);
     }
 
     /**
-     * Moves up to {@code max} orders whose status has not changed for {@code stepDelay} one fulfilment step on,
-     * each in this one transaction with its notification. The orders are locked with {@code SKIP LOCKED}: a
-     * replica polling at the same time takes others, so each step happens exactly once.
+     * {@inheritDoc}
      *
-     * @return the orders after their step
+     * <p>All in one transaction, each order with its notification. The orders are locked with
+     * {@code SKIP LOCKED}: a replica polling at the same time takes others, so each step happens exactly once.
      */
-    List<Order> advanceDue(Duration stepDelay, int max) {
+    @Override
+    public List<Order> advanceDue(Duration stepDelay, int max, UnaryOperator<Order> step) {
         return transaction.execute(tx -> {
             Instant dueBy = clock.instant().minus(stepDelay);
             List<String> due = jdbc.sql(DUE_ORDERS).params(time(dueBy), max).query(String.class).list();
@@ -226,8 +217,8 @@ class JdbcOrderRepository implements OrderRepository {
             for (String id : due) {
                 Order current = findById(id).orElseThrow();
                 // Locked by this transaction since DUE_ORDERS: nobody can have changed it in between.
-                Order stepped = write(current.withStatus(current.status().next())).orElseThrow();
-                changes.send(OrderChange.STATUS_CHANGED, stepped);
+                Order stepped = write(step.apply(current)).orElseThrow();
+                changes.send(new OrderEvent(OrderChange.STATUS_CHANGED, stepped));
                 advanced.add(stepped);
             }
             return advanced;
@@ -267,45 +258,6 @@ class JdbcOrderRepository implements OrderRepository {
                 + "ORDER BY id LIMIT ?) o" + WITH_ITEMS + BY_ORDER_AND_POSITION)
                 .params(userId, afterId == null ? "" : afterId, max)
                 .query(ORDERS);
-    }
-
-    /**
-     * Orders from rows of {@link #COLUMNS} sorted by order id and item position: one order per run of rows with
-     * the same id, one item per row (none for an order without items, where the LEFT JOIN gives nulls).
-     */
-    private static List<Order> orders(ResultSet rs) throws SQLException {
-        List<Order> orders = new ArrayList<>();
-        Order header = null;
-        List<OrderItem> items = new ArrayList<>();
-        while (rs.next()) {
-            String id = rs.getString("id");
-            if (header == null || !header.id().equals(id)) {
-                if (header != null) {
-                    orders.add(withItems(header, items));
-                    items.clear();
-                }
-                String currency = rs.getString("currency_code");
-                header = new Order(id, rs.getString("user_id"), List.of(), new Address(rs.getString("delivery_street"),
-                        rs.getString("delivery_number"), rs.getString("delivery_city"),
-                        rs.getString("delivery_postal_code")), OrderStatus.valueOf(rs.getString("status")),
-                        Money.ofMinorUnits(currency, rs.getLong("total_minor")), instant(rs, "create_time"),
-                        instant(rs, "update_time"), rs.getLong("version"));
-            }
-            String product = rs.getString("product");
-            if (product != null) {
-                items.add(new OrderItem(product, rs.getInt("quantity"),
-                        Money.ofMinorUnits(header.total().currencyCode(), rs.getLong("unit_price_minor"))));
-            }
-        }
-        if (header != null) {
-            orders.add(withItems(header, items));
-        }
-        return orders;
-    }
-
-    private static Order withItems(Order header, List<OrderItem> items) {
-        return new Order(header.id(), header.userId(), items, header.deliveryAddress(), header.status(),
-                header.total(), header.createTime(), header.updateTime(), header.version());
     }
 
     private static Optional<Order> first(List<Order> orders) {

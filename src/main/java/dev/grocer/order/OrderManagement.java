@@ -1,12 +1,8 @@
 package dev.grocer.order;
 
-import java.math.BigDecimal;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
@@ -19,23 +15,17 @@ import dev.grocer.common.Violations;
 import dev.grocer.user.UserManagement;
 
 /**
- * OrderService's rules: what a valid order is, which changes each status allows, and who hears about
- * each change. Writes to one order happen one at a time per order on this replica (a striped lock), and
- * the store's compare-and-set on the version decides between replicas, so a cancel and a fulfilment step
- * can never both win.
+ * OrderService's rules: which changes each status allows, and who hears about each change ({@link
+ * OrderValidation} says what a valid order is). Writes to one order happen one at a time per order on this
+ * replica ({@link OrderLocks}), and the store's compare-and-set on the version decides between replicas, so a
+ * cancel and a fulfilment step can never both win.
  *
- * <p>Watchers hear changes from the store ({@link OrderRepository#listen}), whichever replica made them,
- * one order's changes in the order they were stored. Each watcher remembers the version it was last sent,
- * so a change that its first event already showed is not sent twice.
+ * <p>Watchers ({@link OrderWatchers}) hear changes from the store, whichever replica made them, one order's
+ * changes in the order they were stored.
  */
 @Service
 public class OrderManagement {
 
-    static final int MAX_ITEMS = 100;
-    static final int MAX_QUANTITY = 10_000;
-    static final long MAX_UNIT_PRICE_UNITS = 1_000_000_000L;
-    private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
-    private static final Pattern POSTAL_CODE = Pattern.compile("[A-Za-z0-9 -]+");
     private static final String TYPE = InMemoryOrderRepository.TYPE;
     /** Writes without an etag retry this often when another replica changed the order in between. */
     private static final int MAX_ATTEMPTS = 5;
@@ -44,10 +34,8 @@ public class OrderManagement {
     private final UserManagement users;
     private final OrderProperties properties;
     private final ApplicationEventPublisher events;
-    private final Object[] stripes = new Object[64];
-    // Watchers by order id, each with the version of the last event it was sent; an order's map is read and
-    // written only while holding that order's stripe.
-    private final Map<String, Map<Subscriber<OrderEvent>, Long>> watchers = new ConcurrentHashMap<>();
+    private final OrderLocks locks = new OrderLocks(64);
+    private final OrderWatchers watchers;
 
     OrderManagement(OrderRepository repository, UserManagement users, OrderProperties properties,
             ApplicationEventPublisher events) {
@@ -55,10 +43,8 @@ public class OrderManagement {
         this.users = users;
         this.properties = properties;
         this.events = events;
-        for (int i = 0; i < stripes.length; i++) {
-            stripes[i] = new Object();
-        }
-        repository.listen(new Changes());
+        this.watchers = new OrderWatchers(locks, properties.watchOutboxCapacity());
+        repository.listen(watchers);
     }
 
     /** Places an order for an existing user. */
@@ -66,8 +52,8 @@ public class OrderManagement {
         Violations violations = new Violations();
         boolean userIdWellFormed = violations.check(TimeOrderedIds.isCanonicalUuid(order.userId()), "order.user_id",
                 "must be the id of an existing user (a lower-case UUID), was '" + order.userId() + "'");
-        List<OrderItem> items = checkItems(order.items(), violations);
-        Address address = checkAddress(order.deliveryAddress(), "order.delivery_address", violations);
+        List<OrderItem> items = OrderValidation.checkItems(order.items(), violations);
+        Address address = OrderValidation.checkAddress(order.deliveryAddress(), "order.delivery_address", violations);
         String key = violations.requestId(requestId);
         violations.throwIfAny();
         if (userIdWellFormed) {
@@ -103,9 +89,9 @@ public class OrderManagement {
     public Order updateAddress(String orderId, Address address) {
         Violations violations = new Violations();
         checkId(orderId, "order_id", violations);
-        Address clean = checkAddress(address, "delivery_address", violations);
+        Address clean = OrderValidation.checkAddress(address, "delivery_address", violations);
         violations.throwIfAny();
-        synchronized (stripe(orderId)) {
+        synchronized (locks.of(orderId)) {
             for (int attempt = 1; ; attempt++) {
                 Order current = get(orderId, "order_id");
                 rejectFinal(current, "update the address of");
@@ -128,7 +114,7 @@ public class OrderManagement {
         checkId(id, "id", violations);
         violations.throwIfAny();
         boolean anyVersion = etag == null || etag.isEmpty();
-        synchronized (stripe(id)) {
+        synchronized (locks.of(id)) {
             for (int attempt = 1; ; attempt++) {
                 Order current = get(id, "id");
                 if (!anyVersion && !etag.equals(current.etag())) {
@@ -154,13 +140,29 @@ public class OrderManagement {
      * @return the order after the step, or {@code null} if it was not at {@code from} (or is gone)
      */
     Order advance(String id, OrderStatus from) {
-        synchronized (stripe(id)) {
+        synchronized (locks.of(id)) {
             Order current = repository.findById(id).orElse(null);
             if (current == null || current.status() != from) {
                 return null;
             }
-            return repository.update(current.withStatus(from.next()), OrderChange.STATUS_CHANGED);
+            return repository.update(nextStep(current), OrderChange.STATUS_CHANGED);
         }
+    }
+
+    /**
+     * Moves up to {@code max} orders whose status has not changed for {@code stepDelay} one fulfilment step on;
+     * a cancelled or delivered order is never due. Replicas sharing the store may call it at the same time:
+     * each step is taken once ({@link OrderRepository#advanceDue}).
+     *
+     * @return the orders after their step
+     */
+    List<Order> advanceDue(Duration stepDelay, int max) {
+        return repository.advanceDue(stepDelay, max, OrderManagement::nextStep);
+    }
+
+    /** A fulfilment step: the order, which must not be final, at the next status on its path. */
+    static Order nextStep(Order current) {
+        return current.withStatus(current.status().next());
     }
 
     /**
@@ -171,89 +173,22 @@ public class OrderManagement {
         Violations violations = new Violations();
         checkId(id, "id", violations);
         violations.throwIfAny();
-        synchronized (stripe(id)) {
-            Order current = get(id, "id");
-            watcher.offer(new OrderEvent(OrderChange.CURRENT_STATE, current));
-            if (current.status().isFinal()) {
-                watcher.close(null);
-            } else {
-                watchers.computeIfAbsent(id, k -> new HashMap<>()).put(watcher, current.version());
-            }
-        }
-        watcher.flush();
+        watchers.watch(id, () -> get(id, "id"), watcher);
     }
 
     /** Stops sending to {@code watcher}, e.g. when its client went away. */
     public void unwatch(String id, Subscriber<OrderEvent> watcher) {
-        synchronized (stripe(id)) {
-            Map<Subscriber<OrderEvent>, Long> watching = watchers.get(id);
-            if (watching != null && watching.remove(watcher) != null && watching.isEmpty()) {
-                watchers.remove(id);
-            }
-        }
+        watchers.unwatch(id, watcher);
     }
 
     /** How many watches are open, over all orders. */
     public int watchCount() {
-        int count = 0;
-        for (Object stripe : stripes) {
-            synchronized (stripe) {
-                for (Map.Entry<String, Map<Subscriber<OrderEvent>, Long>> entry : watchers.entrySet()) {
-                    if (stripe(entry.getKey()) == stripe) {
-                        count += entry.getValue().size();
-                    }
-                }
-            }
-        }
-        return count;
+        return watchers.count();
     }
 
     /** Ends every watch, e.g. when the server shuts down. */
     public void closeAllWatches(DomainException reason) {
-        for (Object stripe : stripes) {
-            List<Subscriber<OrderEvent>> closing = new ArrayList<>();
-            synchronized (stripe) {
-                watchers.entrySet().removeIf(entry -> {
-                    if (stripe(entry.getKey()) != stripe) {
-                        return false;
-                    }
-                    closing.addAll(entry.getValue().keySet());
-                    return true;
-                });
-            }
-            closing.forEach(w -> w.close(reason));
-        }
-    }
-
-    // Called with the order's stripe held: queues the event for every watcher that has not seen it yet.
-    private void deliver(OrderEvent event) {
-        String id = event.order().id();
-        Map<Subscriber<OrderEvent>, Long> watching = watchers.get(id);
-        if (watching == null) {
-            return;
-        }
-        long version = event.order().version();
-        boolean last = event.order().status().isFinal();
-        for (Subscriber<OrderEvent> watcher : List.copyOf(watching.keySet())) {
-            if (watching.get(watcher) >= version) {
-                continue; // its first event (the current state) was read after this change
-            }
-            watching.put(watcher, version);
-            if (!watcher.offer(event)) {
-                watching.remove(watcher);
-                watcher.close(DomainException.resourceExhausted("WATCHER_TOO_SLOW",
-                        "this watch was ended because events arrived faster than they were read ("
-                                + properties.watchOutboxCapacity() + " were waiting); watch again to resume",
-                        Map.of("watch_outbox_capacity", Integer.toString(properties.watchOutboxCapacity()))));
-            } else if (last) {
-                watcher.close(null); // sends what is queued, then completes
-            } else {
-                watcher.flush();
-            }
-        }
-        if (last || watching.isEmpty()) {
-            watchers.remove(id);
-        }
+        watchers.closeAll(reason);
     }
 
     // A write that lost a compare-and-set to another replica is tried again on the order as it is now.
@@ -263,38 +198,11 @@ public class OrderManagement {
         }
     }
 
-    /** What this replica does with the store's changes: sends them to its watchers. */
-    private final class Changes implements OrderChangeListener {
-
-        @Override
-        public boolean wants(String id) {
-            return watchers.containsKey(id);
-        }
-
-        @Override
-        public void changed(OrderEvent event) {
-            synchronized (stripe(event.order().id())) {
-                deliver(event);
-            }
-        }
-
-        @Override
-        public void missed() {
-            closeAllWatches(DomainException.unavailable("ORDER_EVENTS_MISSED",
-                    "this server lost contact with the other replicas for a moment and may have missed changes;"
-                            + " watch again to resume"));
-        }
-    }
-
     private Order get(String id, String field) {
         Violations violations = new Violations();
         checkId(id, field, violations);
         violations.throwIfAny();
         return repository.findById(id).orElseThrow(() -> DomainException.notFound(TYPE, "order", id));
-    }
-
-    private Object stripe(String id) {
-        return stripes[Math.floorMod(id.hashCode(), stripes.length)];
     }
 
     private static void rejectFinal(Order order, String action) {
@@ -308,124 +216,5 @@ public class OrderManagement {
 
     private static void checkId(String id, String field, Violations violations) {
         violations.id(id, field, "an order id as returned by RegisterOrder");
-    }
-
-    private static List<OrderItem> checkItems(List<OrderItem> items, Violations violations) {
-        if (!violations.check(!items.isEmpty() && items.size() <= MAX_ITEMS, "order.items",
-                "must hold 1 to " + MAX_ITEMS + " items, held " + items.size())) {
-            return items;
-        }
-        List<OrderItem> clean = new ArrayList<>(items.size());
-        String currency = null;
-        boolean allValid = true;
-        for (int i = 0; i < items.size(); i++) {
-            String at = "order.items[" + i + "]";
-            OrderItem item = items.get(i);
-            String product = violations.singleLine(item.product(), at + ".product", 100);
-            allValid &= violations.check(item.quantity() >= 1 && item.quantity() <= MAX_QUANTITY, at + ".quantity",
-                    "must be 1 to " + MAX_QUANTITY + ", was " + item.quantity());
-            Money price = item.unitPrice();
-            if (violations.check(price != null, at + ".unit_price", "is required")) {
-                String code = price.currencyCode();
-                Integer decimals = null;
-                if (violations.check(CURRENCY.matcher(code).matches(), at + ".unit_price.currency_code",
-                        "must be a three-letter ISO 4217 code like EUR, was '" + code + "'")) {
-                    decimals = checkCurrency(code, at + ".unit_price.currency_code", violations);
-                    if (decimals != null) {
-                        if (currency == null) {
-                            currency = code;
-                        }
-                        allValid &= violations.check(currency.equals(code), at + ".unit_price.currency_code",
-                                "must be the currency of the order's first item (" + currency + "), was " + code);
-                    }
-                }
-                allValid &= violations.check(price.units() >= 0 && price.units() <= MAX_UNIT_PRICE_UNITS,
-                        at + ".unit_price.units", "must be 0 to " + MAX_UNIT_PRICE_UNITS + ", was " + price.units());
-                boolean nanosInRange = violations.check(price.nanos() >= 0 && price.nanos() <= 999_999_999,
-                        at + ".unit_price.nanos", "must be 0 to 999999999 (prices are never negative), was "
-                                + price.nanos());
-                if (decimals != null && nanosInRange) {
-                    allValid &= checkMinorUnits(price, decimals, at + ".unit_price.nanos", violations);
-                }
-                allValid &= decimals != null && nanosInRange;
-            } else {
-                allValid = false;
-            }
-            clean.add(new OrderItem(product, item.quantity(), price));
-        }
-        if (allValid) {
-            checkTotalFits(clean, violations);
-        }
-        return clean;
-    }
-
-    /**
-     * Checks that {@code code} is an ISO 4217 currency with a minor unit: both stores keep money as whole
-     * minor units ({@link Money#toMinorUnits()}). Returns its decimal places, or {@code null} if it is none.
-     */
-    private static Integer checkCurrency(String code, String field, Violations violations) {
-        int decimals;
-        try {
-            decimals = Money.decimalPlaces(code);
-        } catch (IllegalArgumentException e) {
-            violations.add(field, "must be an ISO 4217 currency code like EUR; '" + code
-                    + "' is not an ISO 4217 currency");
-            return null;
-        }
-        if (!violations.check(decimals >= 0, field, "must be a currency with a minor unit, like EUR; '" + code
-                + "' is an ISO 4217 code without one (a precious metal, a fund, a test or no-currency code)")) {
-            return null;
-        }
-        return decimals;
-    }
-
-    /** Checks that a price is a whole number of its currency's minor unit: 1.23 EUR, but not 1.234 EUR. */
-    private static boolean checkMinorUnits(Money price, int decimals, String field, Violations violations) {
-        long nanosPerMinorUnit = 1;
-        for (int i = decimals; i < 9; i++) {
-            nanosPerMinorUnit *= 10;
-        }
-        String code = price.currencyCode();
-        return violations.check(price.nanos() % nanosPerMinorUnit == 0, field,
-                "must be a whole number of the currency's minor unit: " + code + " has " + decimals
-                        + " decimal places, so nanos must be " + (decimals == 0 ? "0"
-                                : "a multiple of " + nanosPerMinorUnit + " ("
-                                        + BigDecimal.ONE.movePointLeft(decimals).toPlainString() + " " + code + ")")
-                        + ", was " + price.nanos());
-    }
-
-    /**
-     * Checks that the total fits in a {@code long} of minor units, as the stores keep it. Within the limits on
-     * items, quantities and prices it always does for currencies with up to 3 decimal places; CLF has 4.
-     */
-    private static void checkTotalFits(List<OrderItem> items, Violations violations) {
-        try {
-            long total = 0;
-            for (OrderItem item : items) {
-                total = Math.addExact(total, Math.multiplyExact(item.unitPrice().toMinorUnits(), item.quantity()));
-            }
-        } catch (ArithmeticException e) {
-            String code = items.get(0).unitPrice().currencyCode();
-            violations.add("order.items", "must add up to at most "
-                    + BigDecimal.valueOf(Long.MAX_VALUE, Money.decimalPlaces(code)).toPlainString() + " " + code
-                    + " (" + Long.MAX_VALUE + " minor units), the most an order's total can be; order fewer or "
-                    + "cheaper items");
-        }
-    }
-
-    private static Address checkAddress(Address address, String at, Violations violations) {
-        if (!violations.check(address != null, at, "is required")) {
-            return null;
-        }
-        Address clean = new Address(
-                violations.singleLine(address.street(), at + ".street", 200),
-                violations.singleLine(address.number(), at + ".number", 20),
-                violations.singleLine(address.city(), at + ".city", 100),
-                violations.singleLine(address.postalCode(), at + ".postal_code", 20));
-        if (!clean.postalCode().isEmpty() && clean.postalCode().length() <= 20) {
-            violations.check(POSTAL_CODE.matcher(clean.postalCode()).matches(), at + ".postal_code",
-                    "may hold only letters, digits, spaces and dashes, was '" + clean.postalCode() + "'");
-        }
-        return clean;
     }
 }

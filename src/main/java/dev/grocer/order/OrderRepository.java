@@ -1,7 +1,9 @@
 package dev.grocer.order;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Stores orders and enforces what only a store can: idempotent registration and compare-and-set writes.
@@ -33,7 +35,21 @@ public interface OrderRepository {
      */
     Order update(Order next, OrderChange change);
 
-    /** Sets the one listener of stored changes; changes stored before it was set are not replayed. */
+    /**
+     * Moves up to {@code max} orders one fulfilment step on: those that are not final and whose status has not
+     * changed for {@code stepDelay}, longest waiting first, each replaced by {@code step} of it and announced
+     * ({@link OrderChange#STATUS_CHANGED}) as {@link #update} does. An order that another caller is stepping
+     * meanwhile is skipped, not waited for, so callers on any number of replicas never take one step twice.
+     *
+     * @param step the order after its step ({@link OrderManagement#nextStep}); only its status is written
+     * @return the orders as stored after their step
+     */
+    List<Order> advanceDue(Duration stepDelay, int max, UnaryOperator<Order> step);
+
+    /**
+     * Sets the one listener of stored changes, which the store's {@link OrderChangeRelay} feeds; changes stored
+     * before it was set are not replayed.
+     */
     void listen(OrderChangeListener listener);
 
     /** Up to {@code max} orders in id order after {@code afterId} ({@code null}: from the first). O(max). */

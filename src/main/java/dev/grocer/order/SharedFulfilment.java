@@ -13,11 +13,12 @@ import org.springframework.stereotype.Component;
 
 /**
  * The fulfilment simulator of the PostgreSQL store, where several replicas share the orders: every
- * {@code grocer.orders.fulfilment.poll-interval} each replica takes the orders whose next step is due
- * ({@code SELECT ... FOR UPDATE SKIP LOCKED}, so two replicas never take the same order) and moves each one
- * step on, in one transaction with its notification. Each step therefore happens exactly once, on whichever
- * replica got there first, and a replica that stops leaves nothing half done: its orders are due for the
- * others. A step is due {@code step-delay} after the order's last status change, as in memory.
+ * {@code grocer.orders.fulfilment.poll-interval} each replica has {@link OrderManagement#advanceDue} take the
+ * orders whose next step is due ({@code SELECT ... FOR UPDATE SKIP LOCKED}, so two replicas never take the same
+ * order) and move each one step on, in one transaction with its notification. Each step therefore happens
+ * exactly once, on whichever replica got there first, and a replica that stops leaves nothing half done: its
+ * orders are due for the others. A step is due {@code step-delay} after the order's last status change, as in
+ * memory.
  */
 @Component
 @ConditionalOnProperty(name = "grocer.store", havingValue = "postgres")
@@ -28,11 +29,11 @@ class SharedFulfilment implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(SharedFulfilment.class);
 
-    private final JdbcOrderRepository orders;
+    private final OrderManagement orders;
     private final OrderProperties.Fulfilment settings;
     private ScheduledExecutorService scheduler;
 
-    SharedFulfilment(JdbcOrderRepository orders, OrderProperties properties) {
+    SharedFulfilment(OrderManagement orders, OrderProperties properties) {
         this.orders = orders;
         this.settings = properties.fulfilment();
     }

@@ -9,7 +9,7 @@ class InMemoryOrderRepositoryTest extends OrderRepositoryContract {
 
     @Override
     protected OrderRepository newRepository(MutableClock clock, int maxStored) {
-        return new InMemoryOrderRepository(clock, properties(maxStored));
+        return new InMemoryOrderRepository(clock, properties(maxStored), new LocalOrderChangeRelay());
     }
 
     @Override

@@ -69,7 +69,7 @@ class JdbcOrderRepositoryTest extends OrderRepositoryContract {
         notifications = new PostgresNotifications(connection, postgres.dataSource(), new ObjectMapper());
         notifications.start();
         return new JdbcOrderRepository(jdbc, new DataSourceTransactionManager(postgres.dataSource()), clock,
-                InMemoryOrderRepositoryTest.properties(maxStored), new PostgresOrderChanges(notifications));
+                InMemoryOrderRepositoryTest.properties(maxStored), new PostgresOrderChangeRelay(notifications));
     }
 
     @Test
@@ -81,12 +81,12 @@ class JdbcOrderRepositoryTest extends OrderRepositoryContract {
         clock.advance(Duration.ofSeconds(1));
         Order second = repository.create(groceries(GRACE), totalOf(groceries(GRACE)), null);
 
-        List<Order> early = repository.advanceDue(Duration.ofSeconds(2), 10);
+        List<Order> early = repository.advanceDue(Duration.ofSeconds(2), 10, STEP);
         clock.advance(Duration.ofSeconds(1));
-        List<Order> firstDue = repository.advanceDue(Duration.ofSeconds(2), 10);
-        List<Order> again = repository.advanceDue(Duration.ofSeconds(2), 10);
+        List<Order> firstDue = repository.advanceDue(Duration.ofSeconds(2), 10, STEP);
+        List<Order> again = repository.advanceDue(Duration.ofSeconds(2), 10, STEP);
         clock.advance(Duration.ofSeconds(1));
-        List<Order> secondDue = repository.advanceDue(Duration.ofSeconds(2), 10);
+        List<Order> secondDue = repository.advanceDue(Duration.ofSeconds(2), 10, STEP);
 
         assertThat(early).isEmpty();
         assertThat(again).isEmpty();
@@ -116,7 +116,7 @@ class JdbcOrderRepositoryTest extends OrderRepositoryContract {
                 List<String> mine = new java.util.ArrayList<>();
                 List<Order> batch;
                 do {
-                    batch = repository.advanceDue(Duration.ofSeconds(2), 7);
+                    batch = repository.advanceDue(Duration.ofSeconds(2), 7, STEP);
                     batch.forEach(o -> mine.add(o.id()));
                 } while (!batch.isEmpty());
                 return mine;
@@ -127,7 +127,7 @@ class JdbcOrderRepositoryTest extends OrderRepositoryContract {
             assertThat(repository.listAfter(null, orders)).extracting(Order::status).containsOnly(expected);
         }
         clock.advance(Duration.ofSeconds(3));
-        assertThat(repository.advanceDue(Duration.ofSeconds(2), 7)).isEmpty(); // DELIVERED is final
+        assertThat(repository.advanceDue(Duration.ofSeconds(2), 7, STEP)).isEmpty(); // DELIVERED is final
     }
 
     @Test
@@ -137,7 +137,7 @@ class JdbcOrderRepositoryTest extends OrderRepositoryContract {
         repository.update(placed.withStatus(OrderStatus.CANCELLED), OrderChange.CANCELLED);
         clock.advance(Duration.ofSeconds(10));
 
-        assertThat(repository.advanceDue(Duration.ofSeconds(2), 10)).isEmpty();
+        assertThat(repository.advanceDue(Duration.ofSeconds(2), 10, STEP)).isEmpty();
         assertThat(repository.findById(placed.id()).orElseThrow().status()).isEqualTo(OrderStatus.CANCELLED);
     }
 

@@ -2,6 +2,7 @@ package dev.grocer.order;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,6 +34,8 @@ abstract class OrderRepositoryContract {
     private static final String UNKNOWN = "0190b8d2-6f1e-7c3a-9d4b-2f6c1e8a5b81";
     static final Address HOME = new Address("Main Street", "12B", "Springfield", "SW1A 1AA");
     static final Address WORK = new Address("Harbour Road", "1", "Shelbyville", "12345");
+    /** The fulfilment step OrderManagement passes to {@link OrderRepository#advanceDue}. */
+    static final UnaryOperator<Order> STEP = OrderManagement::nextStep;
 
     protected final MutableClock clock = new MutableClock();
     private OrderRepository repository;
@@ -108,6 +112,59 @@ abstract class OrderRepositoryContract {
         assertThat(heard.events()).containsExactly(new OrderEvent(OrderChange.ADDRESS_UPDATED, moved));
     }
 
+    @Test
+    void advanceDue_stepsTheOrdersLongestAtTheirStatus_upToMax_andAnnouncesEach() {
+        RecordingListener heard = new RecordingListener(id -> true);
+        repository.listen(heard);
+        Order first = create(ADA);
+        clock.advance(Duration.ofSeconds(1));
+        Order second = create(GRACE);
+        clock.advance(Duration.ofSeconds(1));
+        Order third = create(ADA);
+        clock.advance(Duration.ofSeconds(2)); // at their status for 4, 3 and 2 seconds
+
+        List<Order> stepped = repository.advanceDue(Duration.ofSeconds(2), 2, STEP);
+        List<Order> rest = repository.advanceDue(Duration.ofSeconds(2), 2, STEP);
+        List<Order> none = repository.advanceDue(Duration.ofSeconds(2), 2, STEP);
+
+        assertThat(stepped).extracting(Order::id, Order::status, Order::updateTime).containsExactly(
+                tuple(first.id(), OrderStatus.PREPARING, clock.instant()),
+                tuple(second.id(), OrderStatus.PREPARING, clock.instant()));
+        assertThat(rest).extracting(Order::id, Order::status).containsExactly(
+                tuple(third.id(), OrderStatus.PREPARING));
+        assertThat(none).isEmpty();
+        assertThat(stepped.get(0).version()).isGreaterThan(first.version());
+        for (Order order : List.of(stepped.get(0), stepped.get(1), rest.get(0))) {
+            assertThat(repository.findById(order.id())).contains(order);
+        }
+        org.awaitility.Awaitility.await().until(() -> heard.events().size() >= 3);
+        assertThat(heard.events()).containsExactly(new OrderEvent(OrderChange.STATUS_CHANGED, stepped.get(0)),
+                new OrderEvent(OrderChange.STATUS_CHANGED, stepped.get(1)),
+                new OrderEvent(OrderChange.STATUS_CHANGED, rest.get(0)));
+    }
+
+    @Test
+    void advanceDue_countsTheDelayFromTheLastStatusChangeOnly_andNeverTakesAFinalOrder() {
+        Order placed = create(ADA);
+        repository.update(create(GRACE).withStatus(OrderStatus.CANCELLED), OrderChange.CANCELLED);
+        repository.update(create(GRACE).withStatus(OrderStatus.DELIVERED), OrderChange.STATUS_CHANGED);
+        clock.advance(Duration.ofSeconds(1));
+        Order moved = repository.update(placed.withAddress(WORK), OrderChange.ADDRESS_UPDATED);
+        clock.advance(Duration.ofSeconds(1));
+
+        List<Order> stepped = repository.advanceDue(Duration.ofSeconds(2), 10, STEP);
+        List<Order> again = repository.advanceDue(Duration.ofSeconds(2), 10, STEP);
+        clock.advance(Duration.ofSeconds(2));
+        List<Order> next = repository.advanceDue(Duration.ofSeconds(2), 10, STEP);
+
+        assertThat(stepped).extracting(Order::id, Order::status, Order::deliveryAddress).containsExactly(
+                tuple(placed.id(), OrderStatus.PREPARING, WORK));
+        assertThat(stepped.get(0).version()).isGreaterThan(moved.version());
+        assertThat(again).isEmpty();
+        assertThat(next).extracting(Order::id, Order::status).containsExactly(
+                tuple(placed.id(), OrderStatus.OUT_FOR_DELIVERY));
+    }
+
     /** Keeps what it hears; wants the orders {@code wants} accepts. */
     static final class RecordingListener implements OrderChangeListener {
         private final java.util.function.Predicate<String> wants;
@@ -176,9 +233,9 @@ abstract class OrderRepositoryContract {
     void create_takesTheLargestTotalOrderManagementAllows() {
         // 100 lines of 10000 at 1000000000.999 KWD: 1000000000999000000 fils, within a long.
         List<OrderItem> items = new ArrayList<>();
-        for (int i = 0; i < OrderManagement.MAX_ITEMS; i++) {
-            items.add(new OrderItem("Pearl " + i, OrderManagement.MAX_QUANTITY,
-                    new Money("KWD", OrderManagement.MAX_UNIT_PRICE_UNITS, 999_000_000)));
+        for (int i = 0; i < OrderValidation.MAX_ITEMS; i++) {
+            items.add(new OrderItem("Pearl " + i, OrderValidation.MAX_QUANTITY,
+                    new Money("KWD", OrderValidation.MAX_UNIT_PRICE_UNITS, 999_000_000)));
         }
         NewOrder order = new NewOrder(ADA, items, HOME);
 

@@ -22,7 +22,7 @@ class OrderWriteConflictTest {
 
     private final MutableClock clock = new MutableClock();
     private final InMemoryOrderRepository store = new InMemoryOrderRepository(clock,
-            InMemoryOrderRepositoryTest.properties(100));
+            InMemoryOrderRepositoryTest.properties(100), new LocalOrderChangeRelay());
     private final AtomicInteger interruptions = new AtomicInteger();
     private final AtomicInteger writes = new AtomicInteger();
     private final OrderManagement orders = new OrderManagement(new OtherReplicaFirst(),
@@ -134,6 +134,12 @@ class OrderWriteConflictTest {
         @Override
         public List<Order> listByUserAfter(String userId, String afterId, int max) {
             return store.listByUserAfter(userId, afterId, max);
+        }
+
+        @Override
+        public List<Order> advanceDue(java.time.Duration stepDelay, int max,
+                java.util.function.UnaryOperator<Order> step) {
+            return store.advanceDue(stepDelay, max, step);
         }
 
         @Override

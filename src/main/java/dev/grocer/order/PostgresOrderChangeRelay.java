@@ -10,7 +10,7 @@ import org.springframework.stereotype.Component;
 import dev.grocer.store.PostgresNotifications;
 
 /**
- * Order changes between replicas: one PostgreSQL notification on {@code grocer_orders} per stored change,
+ * The relay between replicas: one PostgreSQL notification on {@code grocer_orders} per stored change,
  * sent in the transaction of the change, so it goes out exactly when the change commits and every replica
  * hears one order's changes in the order they were stored.
  *
@@ -20,25 +20,28 @@ import dev.grocer.store.PostgresNotifications;
  */
 @Component
 @ConditionalOnProperty(name = "grocer.store", havingValue = "postgres")
-class PostgresOrderChanges {
+class PostgresOrderChangeRelay implements OrderChangeRelay {
 
     static final String CHANNEL = "grocer_orders";
 
     private final PostgresNotifications notifications;
 
-    PostgresOrderChanges(PostgresNotifications notifications) {
+    PostgresOrderChangeRelay(PostgresNotifications notifications) {
         this.notifications = notifications;
     }
 
-    /** Announces a stored change; call it inside the transaction that stored it. */
-    void send(OrderChange change, Order stored) {
+    /** Announces a stored change when the transaction it is called in commits (at once outside one). */
+    @Override
+    public void send(OrderEvent event) {
+        Order stored = event.order();
         Address a = stored.deliveryAddress();
-        notifications.send(CHANNEL, new Wire(change.name(), stored.id(), stored.version(), stored.status().name(),
+        notifications.send(CHANNEL, new Wire(event.change().name(), stored.id(), stored.version(), stored.status().name(),
                 a.street(), a.number(), a.city(), a.postalCode(), stored.updateTime().toString()));
     }
 
     /** Passes every replica's changes to {@code listener}, completing each order with {@code find}. */
-    void listen(OrderChangeListener listener, Function<String, Optional<Order>> find) {
+    @Override
+    public void deliverTo(OrderChangeListener listener, Function<String, Optional<Order>> find) {
         notifications.listen(CHANNEL, Wire.class, wire -> {
             if (!listener.wants(wire.id())) {
                 return;
