@@ -7,9 +7,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.event.EventListener;
-import org.springframework.stereotype.Component;
 
 /**
  * Pretends to be the supermarket: every registered order moves PLACED -> PREPARING ->
@@ -19,8 +17,6 @@ import org.springframework.stereotype.Component;
  * <p>This is the memory store's simulator: one process, so each order's steps are timers of its own. With
  * PostgreSQL, where replicas share the orders, {@link SharedFulfilment} runs each step exactly once instead.
  */
-@Component
-@ConditionalOnProperty(name = "grocer.store", havingValue = "memory", matchIfMissing = true)
 class FulfilmentSimulator implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(FulfilmentSimulator.class);

@@ -14,9 +14,6 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
 
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.stereotype.Repository;
-
 import dev.grocer.common.DomainException;
 import dev.grocer.common.TimeOrderedIds;
 
@@ -25,11 +22,7 @@ import dev.grocer.common.TimeOrderedIds;
  * are lock-free; writes take one lock because each keeps two sorted maps (all orders, and orders by user) in
  * step.
  */
-@Repository
-@ConditionalOnProperty(name = "grocer.store", havingValue = "memory", matchIfMissing = true)
 class InMemoryOrderRepository implements OrderRepository {
-
-    static final String TYPE = "grocer.order.v1.Order";
 
     private final Clock clock;
     private final TimeOrderedIds ids;
@@ -60,7 +53,7 @@ class InMemoryOrderRepository implements OrderRepository {
                 return createdByRequestId.get(requestId);
             }
             if (count >= maxStored) {
-                throw DomainException.storeFull(TYPE, "orders", maxStored);
+                throw DomainException.storeFull(Order.RESOURCE_TYPE, "orders", maxStored);
             }
             Instant now = clock.instant();
             Order created = new Order(ids.next(), order.userId(), order.items(), order.deliveryAddress(),
@@ -135,10 +128,10 @@ class InMemoryOrderRepository implements OrderRepository {
         try {
             Order current = orders.get(next.id());
             if (current == null) {
-                throw DomainException.notFound(TYPE, "order", next.id());
+                throw DomainException.notFound(Order.RESOURCE_TYPE, "order", next.id());
             }
             if (current.version() != next.version()) {
-                throw DomainException.etagMismatch(TYPE, "order", next.id(), next.etag(), current.etag());
+                throw DomainException.etagMismatch(Order.RESOURCE_TYPE, "order", next.id(), next.etag(), current.etag());
             }
             Order stored = new Order(current.id(), current.userId(), current.items(), next.deliveryAddress(),
                     next.status(), current.total(), current.createTime(), clock.instant(), ++version);

@@ -15,9 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.stereotype.Repository;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -32,11 +30,8 @@ import dev.grocer.common.TimeOrderedIds;
  * {@code grocer.orders.max-stored}. Money is stored as whole minor units ({@link Money#toMinorUnits()}).
  * Every method blocks: never call it on an event loop.
  */
-@Repository
-@ConditionalOnProperty(name = "grocer.store", havingValue = "postgres")
 class JdbcOrderRepository implements OrderRepository {
 
-    private static final String TYPE = "grocer.order.v1.Order";
     /**
      * The orders whose next fulfilment step is due ({@code status_time} at or before the parameter), oldest
      * first, that no other transaction holds: locked for this one. The status list is the partial index's.
@@ -83,7 +78,7 @@ class JdbcOrderRepository implements OrderRepository {
             if (version.isEmpty()) {
                 // While we waited for the counter, a registration with this key may have taken the last place.
                 return Optional.ofNullable(requestId).flatMap(this::byRequestId)
-                        .orElseThrow(() -> DomainException.storeFull(TYPE, "orders", maxStored));
+                        .orElseThrow(() -> DomainException.storeFull(Order.RESOURCE_TYPE, "orders", maxStored));
             }
             // Drawn while holding the counter's row lock: ids (and versions) commit in increasing order.
             Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS); // what timestamptz keeps
@@ -188,9 +183,9 @@ class JdbcOrderRepository implements OrderRepository {
                 changes.send(new OrderEvent(change, stored.get()));
                 return stored.get();
             }
-            Order current = findById(next.id()).orElseThrow(() -> DomainException.notFound(TYPE, "order", next.id()));
+            Order current = findById(next.id()).orElseThrow(() -> DomainException.notFound(Order.RESOURCE_TYPE, "order", next.id()));
             if (current.version() != next.version()) {
-                throw DomainException.etagMismatch(TYPE, "order", next.id(), next.etag(), current.etag());
+                throw DomainException.etagMismatch(Order.RESOURCE_TYPE, "order", next.id(), next.etag(), current.etag());
             }
             throw new IllegalStateException("order " + next.id() + " at version " + next.version()
                     + " was not written");

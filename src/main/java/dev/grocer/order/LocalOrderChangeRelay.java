@@ -3,15 +3,10 @@ package dev.grocer.order;
 import java.util.Optional;
 import java.util.function.Function;
 
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.stereotype.Component;
-
 /**
  * The relay of the memory store: one process, so a change goes straight to the listener, on the writing
  * thread, after the write and before it returns.
  */
-@Component
-@ConditionalOnProperty(name = "grocer.store", havingValue = "memory", matchIfMissing = true)
 class LocalOrderChangeRelay implements OrderChangeRelay {
 
     private volatile OrderChangeListener listener;

@@ -19,6 +19,9 @@ import java.util.List;
 public record Order(String id, String userId, List<OrderItem> items, Address deliveryAddress, OrderStatus status,
         Money total, Instant createTime, Instant updateTime, long version) {
 
+    /** The resource type errors name (AIP-193 {@code ResourceInfo}): the contract's message. */
+    static final String RESOURCE_TYPE = "grocer.order.v1.Order";
+
     public Order {
         items = List.copyOf(items);
     }

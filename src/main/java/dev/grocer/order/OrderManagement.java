@@ -26,7 +26,6 @@ import dev.grocer.user.UserManagement;
 @Service
 public class OrderManagement {
 
-    private static final String TYPE = InMemoryOrderRepository.TYPE;
     /** Writes without an etag retry this often when another replica changed the order in between. */
     private static final int MAX_ATTEMPTS = 5;
 
@@ -118,7 +117,7 @@ public class OrderManagement {
             for (int attempt = 1; ; attempt++) {
                 Order current = get(id, "id");
                 if (!anyVersion && !etag.equals(current.etag())) {
-                    throw DomainException.etagMismatch(TYPE, "order", id, etag, current.etag());
+                    throw DomainException.etagMismatch(Order.RESOURCE_TYPE, "order", id, etag, current.etag());
                 }
                 rejectFinal(current, "cancel");
                 try {
@@ -202,7 +201,7 @@ public class OrderManagement {
         Violations violations = new Violations();
         checkId(id, field, violations);
         violations.throwIfAny();
-        return repository.findById(id).orElseThrow(() -> DomainException.notFound(TYPE, "order", id));
+        return repository.findById(id).orElseThrow(() -> DomainException.notFound(Order.RESOURCE_TYPE, "order", id));
     }
 
     private static void rejectFinal(Order order, String action) {

@@ -4,9 +4,6 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Function;
 
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.stereotype.Component;
-
 import dev.grocer.store.PostgresNotifications;
 
 /**
@@ -18,8 +15,6 @@ import dev.grocer.store.PostgresNotifications;
  * can alter (status, address, update time, version); a replica that has watchers of the order adds the rest
  * (items, total, user, create time, which never change) from the store.
  */
-@Component
-@ConditionalOnProperty(name = "grocer.store", havingValue = "postgres")
 class PostgresOrderChangeRelay implements OrderChangeRelay {
 
     static final String CHANNEL = "grocer_orders";

@@ -7,9 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.stereotype.Component;
 
 /**
  * The fulfilment simulator of the PostgreSQL store, where several replicas share the orders: every
@@ -20,8 +18,6 @@ import org.springframework.stereotype.Component;
  * orders are due for the others. A step is due {@code step-delay} after the order's last status change, as in
  * memory.
  */
-@Component
-@ConditionalOnProperty(name = "grocer.store", havingValue = "postgres")
 class SharedFulfilment implements SmartLifecycle {
 
     /** The most orders one transaction advances; a poll repeats while it finds this many. */
