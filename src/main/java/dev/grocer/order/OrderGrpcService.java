@@ -60,55 +60,7 @@ class OrderGrpcService extends OrderServiceGrpc.OrderServiceImplBase {
 
     @Override
     public StreamObserver<UpdateOrderRequest> updateOrder(StreamObserver<UpdateOrderResponse> response) {
-        return new StreamObserver<>() {
-            private String orderId;
-            private Order last;
-            private int applied;
-            private boolean failed;
-
-            @Override
-            public void onNext(UpdateOrderRequest request) {
-                if (failed) {
-                    return;
-                }
-                try {
-                    if (orderId == null) {
-                        orderId = request.getOrderId();
-                    } else if (!orderId.equals(request.getOrderId())) {
-                        throw DomainException.invalidArgument("order_id", "must name the stream's order ('" + orderId
-                                + "') in every update, was '" + request.getOrderId() + "'");
-                    }
-                    Address address = request.hasDeliveryAddress()
-                            ? OrderMapper.toAddress(request.getDeliveryAddress()) : null;
-                    last = orders.updateAddress(orderId, address);
-                    applied++;
-                } catch (DomainException e) {
-                    failed = true;
-                    response.onError(GrpcErrors.toStatusRuntimeException(
-                            e.withMetadata("updates_applied", Integer.toString(applied))));
-                }
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                failed = true;
-            }
-
-            @Override
-            public void onCompleted() {
-                if (failed) {
-                    return;
-                }
-                if (applied == 0) {
-                    response.onError(GrpcErrors.toStatusRuntimeException(DomainException.invalidArgument("order_id",
-                            "the stream carried no update; send at least one UpdateOrderRequest")));
-                    return;
-                }
-                response.onNext(UpdateOrderResponse.newBuilder()
-                        .setOrder(OrderMapper.toProto(last)).setUpdatesApplied(applied).build());
-                response.onCompleted();
-            }
-        };
+        return new UpdateOrderCall(orders.openMoves(), response);
     }
 
     @Override
@@ -130,5 +82,57 @@ class OrderGrpcService extends OrderServiceGrpc.OrderServiceImplBase {
     void onServerShutdown() {
         orders.closeAllWatches(DomainException.unavailable("SERVER_SHUTTING_DOWN",
                 "the server is shutting down; watch again to resume"));
+    }
+
+    /**
+     * One UpdateOrder stream: each request moves the order (the stream's rules live in
+     * {@link OrderManagement.AddressMoves}); the first error ends the stream with the count of updates applied, and
+     * completing it answers the order as it now is.
+     */
+    private static final class UpdateOrderCall implements StreamObserver<UpdateOrderRequest> {
+
+        private final OrderManagement.AddressMoves moves;
+        private final StreamObserver<UpdateOrderResponse> response;
+        private boolean failed;
+
+        UpdateOrderCall(OrderManagement.AddressMoves moves, StreamObserver<UpdateOrderResponse> response) {
+            this.moves = moves;
+            this.response = response;
+        }
+
+        @Override
+        public void onNext(UpdateOrderRequest request) {
+            if (failed) {
+                return;
+            }
+            try {
+                moves.move(request.getOrderId(),
+                        request.hasDeliveryAddress() ? OrderMapper.toAddress(request.getDeliveryAddress()) : null);
+            } catch (DomainException e) {
+                failed = true;
+                response.onError(GrpcErrors.toStatusRuntimeException(
+                        e.withMetadata("updates_applied", Integer.toString(moves.applied()))));
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            failed = true;
+        }
+
+        @Override
+        public void onCompleted() {
+            if (failed) {
+                return;
+            }
+            try {
+                Order order = moves.result();
+                response.onNext(UpdateOrderResponse.newBuilder()
+                        .setOrder(OrderMapper.toProto(order)).setUpdatesApplied(moves.applied()).build());
+                response.onCompleted();
+            } catch (DomainException e) {
+                response.onError(GrpcErrors.toStatusRuntimeException(e));
+            }
+        }
     }
 }

@@ -84,6 +84,53 @@ public class OrderManagement {
         return page.toPage(fetched, Order::id);
     }
 
+    /** Opens the moves of one UpdateOrder stream: address updates that must all name one order. */
+    public AddressMoves openMoves() {
+        return new AddressMoves();
+    }
+
+    /**
+     * The address updates of one UpdateOrder stream. The first update names the order; every later one must name
+     * the same order, and a stream must carry at least one. Each update is applied as it arrives, so the updates
+     * before a failing one stay applied ({@link #applied()} says how many). Not thread-safe: a stream delivers its
+     * messages one at a time.
+     */
+    public final class AddressMoves {
+
+        private String orderId;
+        private Order last;
+        private int applied;
+
+        private AddressMoves() {
+        }
+
+        /** Moves the order to {@code address}, as {@link #updateAddress} does. */
+        public void move(String orderId, Address address) {
+            if (this.orderId == null) {
+                this.orderId = orderId;
+            } else if (!this.orderId.equals(orderId)) {
+                throw DomainException.invalidArgument("order_id", "must name the stream's order ('" + this.orderId
+                        + "') in every update, was '" + orderId + "'");
+            }
+            last = updateAddress(this.orderId, address);
+            applied++;
+        }
+
+        /** How many updates were applied. */
+        public int applied() {
+            return applied;
+        }
+
+        /** The order after the last update; INVALID_ARGUMENT if the stream carried none. */
+        public Order result() {
+            if (applied == 0) {
+                throw DomainException.invalidArgument("order_id",
+                        "the stream carried no update; send at least one UpdateOrderRequest");
+            }
+            return last;
+        }
+    }
+
     /** Moves an order's delivery address; FAILED_PRECONDITION once the order is delivered or cancelled. */
     public Order updateAddress(String orderId, Address address) {
         Violations violations = new Violations();
