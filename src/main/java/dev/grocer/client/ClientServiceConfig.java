@@ -3,32 +3,34 @@ package dev.grocer.client;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
+
+import dev.grocer.grpc.GrocerServices;
+import io.grpc.MethodDescriptor;
 
 /**
  * The gRPC service config (gRFC A6) grocer's client channel runs with, built from
- * {@link ClientProperties}: a default deadline for every call, and retries on UNAVAILABLE for the
- * idempotent reads only. Creates, updates, deletes, cancels and chat messages are never retried, since
- * a lost answer does not mean the server did nothing.
+ * {@link ClientProperties}: a default deadline for every call whose server answers once, and retries on
+ * UNAVAILABLE for the reads only. Both follow from the contracts: a read is a method whose proto declares
+ * {@code idempotency_level = NO_SIDE_EFFECTS} ({@link MethodDescriptor#isSafe()}), a call may rightly
+ * last long when the server streams its answer. Creates, updates, deletes, cancels and chat messages are
+ * never retried, since a lost answer does not mean the server did nothing; that holds for the ones
+ * declared {@code IDEMPOTENT} too, whose repeat would answer NOT_FOUND or FAILED_PRECONDITION for a call
+ * that succeeded.
  */
 final class ClientServiceConfig {
 
-    /** Unary reads: safe to repeat, and short. */
-    static final List<Map<String, Object>> IDEMPOTENT_READS = List.of(
-            method("grocer.user.v1.UserService", "GetUser"),
-            method("grocer.order.v1.OrderService", "GetOrder"),
-            method("grocer.order.v1.OrderService", "ListOrders"),
-            method("grocer.greeter.v1.GreeterService", "SayHello"),
-            method("grocer.greeter.v1.GreeterService", "GetItem"),
-            method("grocer.greeter.v1.GreeterService", "ListItems"));
+    /** Reads answered with one message: safe to repeat, and short. */
+    static final List<Map<String, Object>> IDEMPOTENT_READS =
+            methods(method -> method.isSafe() && method.getType().serverSendsOneMessage());
 
     /** Streaming reads: safe to repeat until the first message arrives, but may rightly last long. */
-    static final List<Map<String, Object>> LONG_READS = List.of(
-            method("grocer.user.v1.UserService", "ListUsers"),
-            method("grocer.order.v1.OrderService", "WatchOrder"));
+    static final List<Map<String, Object>> LONG_READS =
+            methods(method -> method.isSafe() && !method.getType().serverSendsOneMessage());
 
-    /** Lasts as long as the person chats; never retried. */
-    static final List<Map<String, Object>> LONG_WRITES = List.of(
-            method("grocer.user.v1.UserService", "ChatStream"));
+    /** Streams that change something, such as a chat that lasts as long as the person chats; never retried. */
+    static final List<Map<String, Object>> LONG_WRITES =
+            methods(method -> !method.isSafe() && !method.getType().serverSendsOneMessage());
 
     private ClientServiceConfig() {}
 
@@ -54,8 +56,11 @@ final class ClientServiceConfig {
                 "retryableStatusCodes", List.of("UNAVAILABLE"));
     }
 
-    private static Map<String, Object> method(String service, String method) {
-        return Map.of("service", service, "method", method);
+    /** The service config names of grocer's methods that match, in {@link GrocerServices#methods()} order. */
+    private static List<Map<String, Object>> methods(Predicate<MethodDescriptor<?, ?>> filter) {
+        return GrocerServices.methods().stream().filter(filter).<Map<String, Object>>map(
+                method -> Map.of("service", method.getServiceName(), "method", method.getBareMethodName()))
+                .toList();
     }
 
     private static String seconds(Duration duration) {

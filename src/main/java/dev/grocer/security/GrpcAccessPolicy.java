@@ -3,13 +3,12 @@ package dev.grocer.security;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.springframework.security.access.ConfigAttribute;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 
-import dev.grocer.greeter.v1.GreeterServiceGrpc;
-import dev.grocer.order.v1.OrderServiceGrpc;
-import dev.grocer.user.v1.UserServiceGrpc;
+import dev.grocer.grpc.GrocerServices;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.health.v1.HealthGrpc;
@@ -19,10 +18,11 @@ import net.devh.boot.grpc.server.security.check.AccessPredicateConfigAttribute;
 
 /**
  * Which authority each gRPC method needs, for the starter's authorization check. Health and reflection
- * are open, so probes and tools work without a token; the reads listed here are open or need the read
- * authority ({@code grocer.security.protect-reads}); every other method, including any added later,
- * needs the write authority: a new RPC is protected until someone decides otherwise. Methods are
- * matched by name, so any binding of a service (e.g. reflection's v1alpha) is covered.
+ * are open, so probes and tools work without a token; the reads, the methods of grocer's services whose
+ * proto declares {@code idempotency_level = NO_SIDE_EFFECTS}, are open or need the read authority
+ * ({@code grocer.security.protect-reads}); every other method, including any added later, needs the
+ * write authority: a new RPC is protected until its proto says it changes nothing. Methods are matched by
+ * name, so any binding of a service (e.g. reflection's v1alpha) is covered.
  */
 final class GrpcAccessPolicy extends AbstractGrpcSecurityMetadataSource {
 
@@ -31,16 +31,9 @@ final class GrpcAccessPolicy extends AbstractGrpcSecurityMetadataSource {
             io.grpc.reflection.v1.ServerReflectionGrpc.SERVICE_NAME,
             io.grpc.reflection.v1alpha.ServerReflectionGrpc.SERVICE_NAME);
 
-    /** The RPCs that change nothing. */
-    static final Set<String> READS = Set.of(
-            UserServiceGrpc.getGetUserMethod().getFullMethodName(),
-            UserServiceGrpc.getListUsersMethod().getFullMethodName(),
-            OrderServiceGrpc.getGetOrderMethod().getFullMethodName(),
-            OrderServiceGrpc.getListOrdersMethod().getFullMethodName(),
-            OrderServiceGrpc.getWatchOrderMethod().getFullMethodName(),
-            GreeterServiceGrpc.getSayHelloMethod().getFullMethodName(),
-            GreeterServiceGrpc.getGetItemMethod().getFullMethodName(),
-            GreeterServiceGrpc.getListItemsMethod().getFullMethodName());
+    /** The RPCs that change nothing, as their contract says ({@link MethodDescriptor#isSafe()}). */
+    static final Set<String> READS = GrocerServices.methods().stream().filter(MethodDescriptor::isSafe)
+            .map(MethodDescriptor::getFullMethodName).collect(Collectors.toUnmodifiableSet());
 
     private final SecurityProperties properties;
     private final Collection<ConfigAttribute> write;

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import com.google.protobuf.Empty;
 
+import dev.grocer.grpc.GrocerServices;
 import dev.grocer.user.v1.CreateUserRequest;
 import dev.grocer.user.v1.DeleteUserRequest;
 import dev.grocer.user.v1.GetUserRequest;
@@ -121,5 +124,23 @@ class ClientServiceConfigTest {
                 "GetUser", "GetOrder", "ListOrders", "SayHello", "GetItem", "ListItems");
         assertThat(ClientServiceConfig.LONG_READS).extracting(m -> m.get("method"))
                 .containsExactly("ListUsers", "WatchOrder");
+    }
+
+    @Test
+    void everyGrocerRpc_isClassifiedOnce_fromItsContract() {
+        List<Map<String, Object>> listed = Stream.of(ClientServiceConfig.IDEMPOTENT_READS,
+                ClientServiceConfig.LONG_READS, ClientServiceConfig.LONG_WRITES).flatMap(List::stream).toList();
+        // The rest get the default entry: a deadline and no retry.
+        List<Map<String, Object>> unlisted = GrocerServices.methods().stream()
+                .<Map<String, Object>>map(m -> Map.of("service", m.getServiceName(), "method", m.getBareMethodName()))
+                .filter(name -> !listed.contains(name)).toList();
+
+        assertThat(ClientServiceConfig.LONG_WRITES).containsExactly(
+                Map.of("service", "grocer.user.v1.UserService", "method", "ChatStream"));
+        assertThat(unlisted).extracting(m -> m.get("method")).containsExactly("CreateUser", "UpdateUser",
+                "DeleteUser", "CreateUsers", "RegisterOrder", "UpdateOrder", "CancelOrder", "AddItem");
+        assertThat(listed).doesNotHaveDuplicates().hasSize(GrocerServices.methods().size() - unlisted.size());
+        assertThat(listed).extracting(m -> m.get("service")).containsOnly("grocer.user.v1.UserService",
+                "grocer.order.v1.OrderService", "grocer.greeter.v1.GreeterService");
     }
 }

@@ -18,6 +18,7 @@ import org.springframework.http.ResponseEntity;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import tools.jackson.databind.JsonNode;
 
+import dev.grocer.grpc.GrocerServices;
 import dev.grocer.testing.RecordingObserver;
 import dev.grocer.testing.RpcError;
 import dev.grocer.user.v1.CreateUserRequest;
@@ -26,6 +27,7 @@ import dev.grocer.user.v1.User;
 import dev.grocer.user.v1.UserServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -87,6 +89,12 @@ class GrpcPlatformTest {
         assertThat(file.getName()).isEqualTo("grocer/user/v1/user_service.proto");
         assertThat(file.getService(0).getMethodList()).extracting(m -> m.getName()).containsExactly(
                 "CreateUser", "GetUser", "UpdateUser", "DeleteUser", "ListUsers", "CreateUsers", "ChatStream");
+    }
+
+    @Test
+    void grocerServices_namesEveryServiceServed_butHealthAndReflection() {
+        assertThat(GrocerServices.ALL).extracting(ServiceDescriptor::getName).containsExactlyInAnyOrderElementsOf(
+                serverStatus.services().stream().filter(name -> !name.startsWith("grpc.")).toList());
     }
 
     @Test
