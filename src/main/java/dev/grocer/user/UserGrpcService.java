@@ -102,31 +102,7 @@ class UserGrpcService extends UserServiceGrpc.UserServiceImplBase {
                 new GrpcSubscriber<>(response, chatProperties.outboxCapacity(), UserMapper::toProto);
         participant.onCancel(() -> chatRoom.leave(participant));
         chatRoom.join(participant);
-        return new StreamObserver<>() {
-            @Override
-            public void onNext(ChatStreamRequest request) {
-                if (participant.isClosed()) {
-                    return;
-                }
-                try {
-                    chatRoom.publish(request.getSender(), request.getText());
-                } catch (DomainException e) {
-                    chatRoom.leave(participant);
-                    participant.close(e);
-                }
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                chatRoom.leave(participant);
-            }
-
-            @Override
-            public void onCompleted() {
-                chatRoom.leave(participant);
-                participant.close(null);
-            }
-        };
+        return new ChatStreamCall(chatRoom, participant);
     }
 
     /** Ends open chat streams when the server begins to shut down, instead of holding it up. */
@@ -187,6 +163,46 @@ class UserGrpcService extends UserServiceGrpc.UserServiceImplBase {
             }
             response.onNext(reply.build());
             response.onCompleted();
+        }
+    }
+
+    /**
+     * One participant's ChatStream: what the participant says is published to the room (whose rules live in
+     * {@link ChatRoom}); a message the room refuses ends the participant's stream with the error, and the
+     * participant leaves the room when either side ends the stream.
+     */
+    private static final class ChatStreamCall implements StreamObserver<ChatStreamRequest> {
+
+        private final ChatRoom chatRoom;
+        private final GrpcSubscriber<ChatMessage, ChatStreamResponse> participant;
+
+        ChatStreamCall(ChatRoom chatRoom, GrpcSubscriber<ChatMessage, ChatStreamResponse> participant) {
+            this.chatRoom = chatRoom;
+            this.participant = participant;
+        }
+
+        @Override
+        public void onNext(ChatStreamRequest request) {
+            if (participant.isClosed()) {
+                return;
+            }
+            try {
+                chatRoom.publish(request.getSender(), request.getText());
+            } catch (DomainException e) {
+                chatRoom.leave(participant);
+                participant.close(e);
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            chatRoom.leave(participant);
+        }
+
+        @Override
+        public void onCompleted() {
+            chatRoom.leave(participant);
+            participant.close(null);
         }
     }
 }
