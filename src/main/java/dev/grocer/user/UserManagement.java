@@ -55,7 +55,7 @@ public class UserManagement {
      *
      * @return per entry, in order: the created user, or the error that entry alone caused
      */
-    public List<UserRepository.Outcome> createAll(List<UserRepository.Entry> batch) {
+    private List<UserRepository.Outcome> createAll(List<UserRepository.Entry> batch) {
         List<UserRepository.Outcome> outcomes = new java.util.ArrayList<>(batch.size());
         List<UserRepository.Entry> valid = new java.util.ArrayList<>(batch.size());
         for (UserRepository.Entry entry : batch) {

@@ -53,6 +53,7 @@ import io.grpc.stub.MetadataUtils;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.Search;
 import net.devh.boot.grpc.client.channelfactory.GrpcChannelConfigurer;
+import net.devh.boot.grpc.client.security.CallCredentialsHelper;
 import net.devh.boot.grpc.client.inject.GrpcClient;
 import net.devh.boot.grpc.server.interceptor.GlobalServerInterceptorRegistry;
 import net.devh.boot.grpc.server.security.interceptors.AuthorizationCheckingServerInterceptor;
@@ -127,12 +128,7 @@ class NetDevhOnBoot4Test {
 
     private static UserServiceBlockingStub users(String token) {
         UserServiceBlockingStub stub = UserServiceGrpc.newBlockingStub(netty);
-        if (token == null) {
-            return stub;
-        }
-        Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-        return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+        return token == null ? stub : stub.withCallCredentials(CallCredentialsHelper.bearerAuth(token));
     }
 
     private static CreateUserRequest newUser(String name) {
