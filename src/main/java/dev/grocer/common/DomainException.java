@@ -20,6 +20,7 @@ public class DomainException extends RuntimeException {
         ABORTED,
         RESOURCE_EXHAUSTED,
         UNAVAILABLE,
+        DEADLINE_EXCEEDED,
         UNAUTHENTICATED,
         PERMISSION_DENIED
     }
@@ -116,6 +117,30 @@ public class DomainException extends RuntimeException {
     /** The service cannot take the call right now; a retry elsewhere or later may succeed. */
     public static DomainException unavailable(String reason, String message) {
         return new DomainException(Kind.UNAVAILABLE, reason, message, Map.of(), List.of(), null);
+    }
+
+    /**
+     * Every connection to the store is in use and as many calls as may wait for one already do: refused at once
+     * rather than queued. The reason is {@code STORE_BUSY}; retry with backoff.
+     */
+    public static DomainException storeBusy(int poolSize, int maxWaiting) {
+        return new DomainException(Kind.RESOURCE_EXHAUSTED, "STORE_BUSY",
+                "the store is busy: all " + poolSize + " connections are in use and " + maxWaiting
+                        + " calls are waiting for one; retry with backoff",
+                Map.of("pool_size", Integer.toString(poolSize), "max_waiting_calls", Integer.toString(maxWaiting)),
+                List.of(), null);
+    }
+
+    /**
+     * The call arrived with less time before its deadline than the store needs to do anything useful: nothing was
+     * done. The reason is {@code DEADLINE_TOO_SHORT}; retry with a longer deadline.
+     */
+    public static DomainException deadlineTooShort(long millisLeft, long minMillis) {
+        return new DomainException(Kind.DEADLINE_EXCEEDED, "DEADLINE_TOO_SHORT",
+                "the call's deadline leaves " + millisLeft + " ms, less than the " + minMillis
+                        + " ms the store needs; nothing was done; retry with a longer deadline",
+                Map.of("time_left_ms", Long.toString(millisLeft), "min_time_left_ms", Long.toString(minMillis)),
+                List.of(), null);
     }
 
     /** The caller did not prove who it is: no credentials, or credentials that are not valid. */

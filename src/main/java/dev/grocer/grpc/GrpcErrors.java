@@ -13,6 +13,7 @@ import com.google.rpc.ResourceInfo;
 
 import dev.grocer.common.DomainException;
 import dev.grocer.common.FieldViolation;
+import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
@@ -49,8 +50,20 @@ public final class GrpcErrors {
 
     /** The rich status for an error, e.g. to report it inside a response message. */
     public static com.google.rpc.Status toStatus(Throwable error) {
-        if (error instanceof DomainException domain) {
+        DomainException domain = domainCause(error);
+        if (domain != null) {
             return fromDomain(domain);
+        }
+        Context call = Context.current();
+        if (call.isCancelled() && isStoreFailure(error)) {
+            // The client has gone (cancelled, or its deadline passed) and grpc-java has closed the call already;
+            // what failed is the work stopped on its behalf (docs/store.md, "Deadlines and load"): nothing to log.
+            Throwable cause = call.cancellationCause();
+            boolean deadline = cause != null && Status.fromThrowable(cause).getCode() == Status.Code.DEADLINE_EXCEEDED;
+            return com.google.rpc.Status.newBuilder()
+                    .setCode(deadline ? Code.DEADLINE_EXCEEDED_VALUE : Code.CANCELLED_VALUE)
+                    .setMessage("the call ended before it was served")
+                    .build();
         }
         if (error instanceof MalformedRequestException malformed) {
             return fromMalformed(malformed);
@@ -82,9 +95,28 @@ public final class GrpcErrors {
                 .build();
     }
 
+    /**
+     * A domain error, also when the store met it while Spring set up a transaction or a connection and wrapped it
+     * (e.g. {@code STORE_BUSY} inside {@code CannotCreateTransactionException}).
+     */
+    private static DomainException domainCause(Throwable error) {
+        for (int depth = 0; error != null && depth < 5; depth++, error = error.getCause()) {
+            if (error instanceof DomainException domain) {
+                return domain;
+            }
+        }
+        return null;
+    }
+
+    private static boolean isStoreFailure(Throwable error) {
+        return error instanceof org.springframework.dao.DataAccessException
+                || error instanceof org.springframework.transaction.TransactionException;
+    }
+
     // The database could not be reached or gave up for now (no connection, timeout, lock wait): a retry may work.
     private static boolean isStoreOutage(Throwable error) {
-        return error instanceof org.springframework.dao.DataAccessResourceFailureException
+        return error instanceof org.springframework.transaction.CannotCreateTransactionException
+                || error instanceof org.springframework.dao.DataAccessResourceFailureException
                 || error instanceof org.springframework.dao.TransientDataAccessException
                 || error instanceof org.springframework.dao.RecoverableDataAccessException;
     }
@@ -145,6 +177,7 @@ public final class GrpcErrors {
             case ABORTED -> Code.ABORTED;
             case RESOURCE_EXHAUSTED -> Code.RESOURCE_EXHAUSTED;
             case UNAVAILABLE -> Code.UNAVAILABLE;
+            case DEADLINE_EXCEEDED -> Code.DEADLINE_EXCEEDED;
             case UNAUTHENTICATED -> Code.UNAUTHENTICATED;
             case PERMISSION_DENIED -> Code.PERMISSION_DENIED;
         };

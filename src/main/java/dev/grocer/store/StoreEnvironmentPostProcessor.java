@@ -24,7 +24,8 @@ import org.springframework.core.env.MapPropertySource;
  *   <li>{@code memory} (the default): Boot's DataSource and Flyway auto-configurations are excluded, so
  *       grocer starts without any {@code spring.datasource.*} and never opens a connection.
  *   <li>{@code postgres}: service methods leave the event loop ({@code grocer.grpc.direct-executor}
- *       defaults to {@code false}, since every call blocks on the database; {@code true} is refused) and
+ *       defaults to {@code false}, since every call blocks on the database; {@code true} is refused), on virtual
+ *       threads on JDK 21 and newer ({@code spring.threads.virtual.enabled} defaults to {@code true}), and
  *       the readiness group includes Boot's {@code db} health indicator and {@code replicaEvents}, the
  *       connection that hears the other replicas ({@link PostgresNotifications}).
  * </ul>
@@ -38,6 +39,7 @@ public class StoreEnvironmentPostProcessor implements EnvironmentPostProcessor, 
     /** The property that chooses the store. */
     public static final String STORE = "grocer.store";
     static final String DIRECT_EXECUTOR = "grocer.grpc.direct-executor";
+    static final String VIRTUAL_THREADS = "spring.threads.virtual.enabled";
     static final String EXCLUDE = "spring.autoconfigure.exclude";
     static final String READINESS = "management.endpoint.health.group.readiness.include";
 
@@ -69,6 +71,9 @@ public class StoreEnvironmentPostProcessor implements EnvironmentPostProcessor, 
                             + " Remove the setting (it defaults to false with postgres) or set it to false.");
                 }
                 defaults.put(DIRECT_EXECUTOR, "false");
+                if (Runtime.version().feature() >= 21) {
+                    defaults.put(VIRTUAL_THREADS, "true");
+                }
                 List<String> readiness = new ArrayList<>(list(binder, READINESS));
                 if (!readiness.isEmpty()) {
                     for (String component : List.of("db", "replicaEvents")) {
