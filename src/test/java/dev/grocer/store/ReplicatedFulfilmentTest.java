@@ -93,8 +93,9 @@ class ReplicatedFulfilmentTest {
             int from = path.indexOf(statuses.get(0));
             assertThat(statuses).as("order %s", order.getId()).isEqualTo(path.subList(from, path.size()));
             assertThat(seen.get(0).getChange()).isEqualTo(OrderChange.ORDER_CHANGE_CURRENT_STATE);
+            // (On a loaded machine a watch may even begin once the order is delivered: then it sees only that.)
             assertThat(seen.subList(1, seen.size())).extracting(WatchOrderResponse::getChange)
-                    .containsOnly(OrderChange.ORDER_CHANGE_STATUS_CHANGED);
+                    .allSatisfy(change -> assertThat(change).isEqualTo(OrderChange.ORDER_CHANGE_STATUS_CHANGED));
             assertThat(seen).allSatisfy(r -> assertThat(r.getOrder().getId()).isEqualTo(order.getId()));
         }
         // The two watches of one order saw the same final order, with the same etag: one history.
