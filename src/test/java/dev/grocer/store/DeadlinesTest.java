@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
@@ -57,6 +59,8 @@ class DeadlinesTest {
     private User user;
     private Connection locker;
     private final List<CompletableFuture<?>> pending = new ArrayList<>();
+    /** A thread per blocking call the test makes in the background (the common pool may have just one). */
+    private final ExecutorService clients = Executors.newCachedThreadPool();
 
     @BeforeAll
     static void start() {
@@ -99,6 +103,7 @@ class DeadlinesTest {
         for (CompletableFuture<?> call : pending) {
             call.handle((result, error) -> null).get(30, TimeUnit.SECONDS);
         }
+        clients.shutdown();
         await().atMost(Duration.ofSeconds(30)).until(() -> dataSource().taken() == 0);
     }
 
@@ -175,8 +180,7 @@ class DeadlinesTest {
         // Two updates hold the pool's two connections, waiting for the lock; a third waits for a connection.
         for (int i = 0; i < POOL_SIZE + MAX_WAITING; i++) {
             String name = "Grace " + i;
-            pending.add(inBackground(() -> users.withDeadlineAfter(60, TimeUnit.SECONDS)
-                    .updateUser(rename(user, name))));
+            inBackground(() -> users.withDeadlineAfter(60, TimeUnit.SECONDS).updateUser(rename(user, name)));
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> sessionsWaitingForALock() == POOL_SIZE
                 && dataSource().taken() == POOL_SIZE + MAX_WAITING);
@@ -206,7 +210,7 @@ class DeadlinesTest {
     }
 
     private <T> CompletableFuture<T> inBackground(java.util.function.Supplier<T> call) {
-        CompletableFuture<T> future = CompletableFuture.supplyAsync(call);
+        CompletableFuture<T> future = CompletableFuture.supplyAsync(call, clients);
         pending.add(future);
         return future;
     }
