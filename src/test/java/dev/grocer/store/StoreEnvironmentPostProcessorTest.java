@@ -45,6 +45,22 @@ class StoreEnvironmentPostProcessorTest {
         assertThat(environment.getProperty("management.endpoint.health.group.readiness.include"))
                 .isEqualTo("readinessState,grpcServer,db,replicaEvents");
         assertThat(environment.getProperty("spring.autoconfigure.exclude")).isNull();
+        // Virtual threads where the JDK has them (21+); this build may run on 17.
+        assertThat(environment.getProperty("spring.threads.virtual.enabled"))
+                .isEqualTo(Runtime.version().feature() >= 21 ? "true" : null);
+    }
+
+    @Test
+    void postgres_keepsVirtualThreadsOff_whenTheOperatorSaysSo() {
+        MockEnvironment environment = process(new MockEnvironment().withProperty("grocer.store", "postgres")
+                .withProperty("spring.threads.virtual.enabled", "false"));
+
+        assertThat(environment.getProperty("spring.threads.virtual.enabled")).isEqualTo("false");
+    }
+
+    @Test
+    void memory_leavesVirtualThreadsAlone() {
+        assertThat(process(new MockEnvironment()).getProperty("spring.threads.virtual.enabled")).isNull();
     }
 
     @Test
