@@ -1,6 +1,8 @@
 package dev.grocer.bench;
 
 import java.io.BufferedReader;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
@@ -84,6 +86,10 @@ public final class BareJdbc {
     }
 
     public static void main(String[] args) throws Exception {
+        // Standard output carries the answers; whatever logs (HikariCP, through the test class path's logback)
+        // goes to standard error, the log file.
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        System.setOut(System.err);
         HikariConfig config = new HikariConfig();
         config.setPoolName("bare-jdbc");
         config.setJdbcUrl(args[0]);
@@ -91,7 +97,6 @@ public final class BareJdbc {
         config.setMaximumPoolSize(Integer.parseInt(args[2]));
         config.setConnectionTimeout(5000); // grocer's spring.datasource.hikari.connection-timeout
         List<String> ids = Files.readAllLines(Path.of(args[3]));
-        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         try (HikariDataSource pool = new HikariDataSource(config)) {
             BareJdbc bare = new BareJdbc(pool, ids);
             out.println("ready " + pool.getMaximumPoolSize());
