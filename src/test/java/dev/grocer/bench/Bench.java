@@ -49,8 +49,9 @@ import io.grpc.stub.StreamObserver;
 /**
  * grocer against bare grpc-java, side by side, in one run: start-up time, unary throughput and latency,
  * server and client streaming, memory per user, and the cost of a read with 1,000 and 1,000,000
- * records stored; then grocer with its users in memory against grocer with them in PostgreSQL (GetUser
- * and CreateUser). A/B rounds alternate so drift of the machine falls on both. Prints a table and writes
+ * records stored; then grocer with its users in memory, grocer with them in PostgreSQL and the same
+ * statements through bare JDBC ({@link BareJdbc}) on the same database (GetUser and CreateUser, at several
+ * concurrencies). A/B rounds alternate so drift of the machine falls on both. Prints a table and writes
  * it as JSON under target/bench. Run it with {@code ./mvnw -Pbench verify} (settings: docs/performance.md).
  */
 public final class Bench {
