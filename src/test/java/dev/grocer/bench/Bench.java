@@ -1,5 +1,6 @@
 package dev.grocer.bench;
 
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.nio.file.Files;
@@ -8,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -47,8 +49,9 @@ import io.grpc.stub.StreamObserver;
 /**
  * grocer against bare grpc-java, side by side, in one run: start-up time, unary throughput and latency,
  * server and client streaming, memory per user, and the cost of a read with 1,000 and 1,000,000
- * records stored; then grocer with its users in memory against grocer with them in PostgreSQL (GetUser
- * and CreateUser). A/B rounds alternate so drift of the machine falls on both. Prints a table and writes
+ * records stored; then grocer with its users in memory, grocer with them in PostgreSQL and the same
+ * statements through bare JDBC ({@link BareJdbc}) on the same database (GetUser and CreateUser, at several
+ * concurrencies). A/B rounds alternate so drift of the machine falls on both. Prints a table and writes
  * it as JSON under target/bench. Run it with {@code ./mvnw -Pbench verify} (settings: docs/performance.md).
  */
 public final class Bench {
@@ -68,6 +71,11 @@ public final class Bench {
             System.getProperty("bench.phases", "startup,unary,scale,postgres").split(","));
     private final int storeUsers = Integer.getInteger("bench.storeUsers", 10_000);
     private final boolean pgDiagnose = Boolean.getBoolean("bench.pgDiagnose");
+    /** The postgres phase's points: calls in flight, and rounds of how long at each, per side. */
+    private final List<Integer> pgLevels = Arrays.stream(System.getProperty("bench.pgInflight", "1,16,64,128")
+            .split(",")).map(String::trim).map(Integer::valueOf).toList();
+    private final int pgRounds = Integer.getInteger("bench.pgRounds", 2);
+    private final Duration pgDuration = Duration.parse("PT" + System.getProperty("bench.pgDuration", "8s"));
     private final List<String> jvm = Arrays.stream(System.getProperty("bench.jvm", "").split(" "))
             .filter(s -> !s.isBlank()).toList();
     private final Map<String, Object> results = new LinkedHashMap<>();
@@ -175,11 +183,103 @@ public final class Bench {
         ordersPage(toGrocer, grocerIds.get(0), scale / 1000 + "k", scale);
     }
 
-    // --- the postgres phase: grocer with users in memory against grocer with users in PostgreSQL -----------
+    // --- the postgres phase: grocer with users in memory, grocer with users in PostgreSQL, bare JDBC --------
 
-    /** One grocer under load: its process, the database behind it (null: the in-memory store), its calls. */
-    private record Side<T>(ServerProcess server, BenchPostgres database, LoadGenerator load,
-            Function<ManagedChannel, ListenableFuture<T>> call) {}
+    /**
+     * One side of a postgres-phase scenario: what makes its calls, at any number in flight; the CPU clock of
+     * the Java process that makes them against the store (a grocer, or the bare JDBC loop); the database
+     * behind it (null: grocer's in-memory store); and how long its calls have waited for a pooled
+     * connection so far (null: no pool).
+     */
+    private interface Side {
+        LoadGenerator.Result run(int calls, Duration length) throws Exception;
+
+        long cpuNanos();
+
+        BenchPostgres database();
+
+        /** Connections borrowed and the seconds spent waiting for them, so far; null without a pool. */
+        double[] poolWait() throws Exception;
+    }
+
+    /**
+     * A grocer driven by the load generator: {@code calls} in flight over {@code many}'s connections (so
+     * many per connection) when they divide evenly, otherwise all on {@code one}'s one connection.
+     */
+    private record GrocerSide<T>(ServerProcess server, BenchPostgres database, LoadGenerator many, LoadGenerator one,
+            Function<ManagedChannel, ListenableFuture<T>> call) implements Side {
+        @Override
+        public LoadGenerator.Result run(int calls, Duration length) throws InterruptedException {
+            int channels = many.channels().size();
+            return calls % channels == 0 ? many.run(call, calls / channels, length) : one.run(call, calls, length);
+        }
+
+        @Override
+        public long cpuNanos() {
+            return server.cpuNanos();
+        }
+
+        @Override
+        public double[] poolWait() throws Exception {
+            if (database == null) {
+                return null;
+            }
+            Map<String, Double> metrics = server.metrics();
+            return new double[] {metrics.getOrDefault("hikaricp_connections_acquire_seconds_count", 0.0),
+                    metrics.getOrDefault("hikaricp_connections_acquire_seconds_sum", 0.0)};
+        }
+    }
+
+    /** The bare JDBC loop running {@code operation} ("get" or "create"), one thread per call in flight. */
+    private static final class BareSide implements Side {
+        private final BareJdbcProcess loop;
+        private final BenchPostgres database;
+        private final String operation;
+        private final double[] waited;
+
+        BareSide(BareJdbcProcess loop, BenchPostgres database, String operation, double[] waited) {
+            this.loop = loop;
+            this.database = database;
+            this.operation = operation;
+            this.waited = waited;
+        }
+
+        @Override
+        public LoadGenerator.Result run(int calls, Duration length) throws IOException {
+            BareJdbcProcess.Run run = loop.run(operation, calls, length);
+            waited[0] += run.acquires();
+            waited[1] += run.acquireNanos() / 1e9;
+            return run.result();
+        }
+
+        @Override
+        public long cpuNanos() {
+            return loop.cpuNanos();
+        }
+
+        @Override
+        public BenchPostgres database() {
+            return database;
+        }
+
+        @Override
+        public double[] poolWait() {
+            return waited.clone();
+        }
+    }
+
+    /** A scenario's three sides; memory and bare may be null. */
+    private record Sides(Side memory, Side postgres, Side bare) {
+        List<Side> all() {
+            List<Side> all = new ArrayList<>();
+            for (Side side : new Side[] {memory, postgres, bare}) {
+                if (side != null) {
+                    all.add(side);
+                }
+            }
+            return all;
+        }
+    }
 
     private void postgresPhase() throws Exception {
         // Two fresh grocers holding the same users. CreateUser runs at full speed through every round: the
@@ -189,6 +289,7 @@ public final class Bench {
         try (BenchPostgres database = BenchPostgres.start(pgDiagnose, out.resolve("postgres.log"))) {
             postgresArgs.addAll(List.of("--grocer.store=postgres", "--spring.datasource.url=" + database.jdbcUrl(),
                     "--spring.datasource.username=" + database.username()));
+            long pool;
             try (ServerProcess memory = ServerProcess.start(ServerProcess.Kind.GROCER, jar, jvm,
                             out.resolve("grocer-memory.log"), args);
                     ServerProcess postgres = ServerProcess.start(ServerProcess.Kind.GROCER, jar, jvm,
@@ -197,20 +298,25 @@ public final class Bench {
                     LoadGenerator toPostgres = new LoadGenerator(postgres.port(), connections);
                     LoadGenerator oneMemory = new LoadGenerator(memory.port(), 1);
                     LoadGenerator onePostgres = new LoadGenerator(postgres.port(), 1)) {
-                storesPhase(database, memory, postgres, toMemory, toPostgres, oneMemory, onePostgres);
+                pool = storesPhase(database, memory, postgres, toMemory, toPostgres, oneMemory, onePostgres);
             }
             // Commits that do not wait for their WAL flush: a grocer whose pool sets it on every connection
             // (set on the server's command line, it would outrank ALTER SYSTEM, and open sessions keep theirs).
             postgresArgs.add("--spring.datasource.hikari.connection-init-sql=SET synchronous_commit = off");
             try (ServerProcess postgres = ServerProcess.start(ServerProcess.Kind.GROCER, jar, jvm,
                             out.resolve("grocer-postgres-async.log"), postgresArgs);
-                    LoadGenerator toPostgres = new LoadGenerator(postgres.port(), connections)) {
-                Side<User> create = new Side<>(postgres, database, toPostgres, createUser(emails));
-                for (int i = 0; i < 3; i++) {
-                    warm(create, inFlight);
+                    LoadGenerator toPostgres = new LoadGenerator(postgres.port(), connections);
+                    LoadGenerator onePostgres = new LoadGenerator(postgres.port(), 1)) {
+                Side create = new GrocerSide<>(postgres, database, toPostgres, onePostgres, createUser(emails));
+                int most = connections * inFlight;
+                for (int i = 0; i < 2; i++) {
+                    create.run(most, warmup);
                 }
-                stores("CreateUser " + connections + "x" + inFlight + ", synchronous_commit=off", null, create,
-                        inFlight);
+                stores("CreateUser " + inFlightLabel(most) + ", synchronous_commit=off",
+                        new Sides(null, create, null), most);
+            }
+            if (pool != 10) {
+                notes.add("grocer's HikariCP pool held " + pool + " connections, not Spring Boot's default 10");
             }
             List<String> statements = database.topStatements(10);
             if (!statements.isEmpty()) {
@@ -222,122 +328,185 @@ public final class Bench {
         }
     }
 
-    private void storesPhase(BenchPostgres database, ServerProcess memory, ServerProcess postgres,
+    /** Measures every scenario of the phase on the three sides; returns grocer's pool size. */
+    private long storesPhase(BenchPostgres database, ServerProcess memory, ServerProcess postgres,
             LoadGenerator toMemory, LoadGenerator toPostgres, LoadGenerator oneMemory, LoadGenerator onePostgres)
             throws Exception {
         long pool = Math.round(postgres.metrics().getOrDefault("hikaricp_connections_max", Double.NaN));
+        if (pool <= 0) {
+            throw new IllegalStateException("grocer reports no HikariCP pool size (hikaricp_connections_max)");
+        }
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("users", storeUsers);
         settings.put("hikariMaximumPoolSize", pool);
+        settings.put("inFlight", pgLevels);
+        settings.put("rounds", pgRounds);
+        settings.put("duration", pgDuration.toString());
+        settings.put("warmup", warmup.toString());
         for (String name : List.of("server_version", "fsync", "synchronous_commit", "full_page_writes",
                 "shared_buffers", "max_connections")) {
             settings.put(name, database.setting(name));
         }
         settings.put("diagnose", pgDiagnose);
+        settings.put("bareJdbc", Map.of("get", BareJdbc.GET, "create", BareJdbc.CREATE,
+                "pool", "HikariCP, maximumPoolSize = grocer's, connectionTimeout 5 s, a connection borrowed per call",
+                "threads", "one per call in flight",
+                "cpu", "the loop's whole JVM process, from /proc, as grocer's"));
         storeResults.put("settings", settings);
         List<String> memoryIds = createUsers(toMemory.channels().get(0), storeUsers, "stored").ids();
         List<String> postgresIds = createUsers(toPostgres.channels().get(0), storeUsers, "stored").ids();
 
-        Side<User> getMemory = new Side<>(memory, null, toMemory, getUser(memoryIds));
-        Side<User> getPostgres = new Side<>(postgres, database, toPostgres, getUser(postgresIds));
-        Side<User> createMemory = new Side<>(memory, null, toMemory, createUser(emails));
-        Side<User> createPostgres = new Side<>(postgres, database, toPostgres, createUser(emails));
-        // JIT-compile both call paths before any measured round, as for grocer against bare.
-        for (int i = 0; i < 3; i++) {
-            for (Side<User> side : List.of(getMemory, getPostgres, createMemory, createPostgres)) {
-                warm(side, inFlight);
+        try (BareJdbcProcess loop = BareJdbcProcess.start(jvm, database.jdbcUrl(), database.username(), pool,
+                postgresIds, out)) {
+            if (loop.poolSize() != pool) {
+                throw new IllegalStateException("the bare JDBC pool holds " + loop.poolSize() + ", grocer's " + pool);
             }
-        }
-        database.resetStatements();
+            double[] bareGetWait = new double[2];
+            double[] bareCreateWait = new double[2];
+            Sides get = new Sides(new GrocerSide<>(memory, null, toMemory, oneMemory, getUser(memoryIds)),
+                    new GrocerSide<>(postgres, database, toPostgres, onePostgres, getUser(postgresIds)),
+                    new BareSide(loop, database, "get", bareGetWait));
+            Sides create = new Sides(new GrocerSide<>(memory, null, toMemory, oneMemory, createUser(emails)),
+                    new GrocerSide<>(postgres, database, toPostgres, onePostgres, createUser(emails)),
+                    new BareSide(loop, database, "create", bareCreateWait));
+            // JIT-compile every call path before any measured round, as for grocer against bare grpc-java.
+            int most = connections * inFlight;
+            for (int i = 0; i < 2; i++) {
+                for (Sides sides : List.of(get, create)) {
+                    for (Side side : sides.all()) {
+                        side.run(most, warmup);
+                    }
+                }
+            }
+            database.resetStatements();
 
-        section(String.format(Locale.ROOT, "grocer, users in memory / in PostgreSQL %s (%,d users stored; "
-                + "HikariCP pool %d; fsync %s, synchronous_commit %s)", settings.get("server_version"), storeUsers,
-                pool, settings.get("fsync"), settings.get("synchronous_commit")), "memory", "postgres", "pg / mem");
-        storeRow("HikariCP maximum pool size in effect", Double.NaN, pool, "connections");
-        String many = connections + "x" + inFlight;
-        stores("GetUser " + many, getMemory, getPostgres, inFlight);
-        stores("CreateUser " + many, createMemory, createPostgres, inFlight);
-        stores("GetUser 1x1 (latency)", new Side<>(memory, null, oneMemory, getUser(memoryIds)),
-                new Side<>(postgres, database, onePostgres, getUser(postgresIds)), 1);
-        stores("CreateUser 1x1 (latency)", new Side<>(memory, null, oneMemory, createUser(emails)),
-                new Side<>(postgres, database, onePostgres, createUser(emails)), 1);
+            section(String.format(Locale.ROOT, "grocer with users in memory, grocer with users in PostgreSQL %s, "
+                    + "and bare JDBC on the same database (%,d users stored; HikariCP pool %d; fsync %s, "
+                    + "synchronous_commit %s; %d rounds of %s per point)", settings.get("server_version"), storeUsers,
+                    pool, settings.get("fsync"), settings.get("synchronous_commit"), pgRounds, pgDuration),
+                    List.of("memory", "postgres", "bare JDBC", "pg / mem", "pg / bare"), 3);
+            storeRow("HikariCP maximum pool size in effect", new Cells(Double.NaN, pool, loop.poolSize()), "connections",
+                    false);
+            Map<String, Double> targets = new LinkedHashMap<>();
+            for (String operation : List.of("GetUser", "CreateUser")) {
+                for (int level : pgLevels) {
+                    String name = operation + " " + inFlightLabel(level);
+                    Map<String, Double> ratios = stores(name, operation.equals("GetUser") ? get : create, level);
+                    if (operation.equals("GetUser")) {
+                        targets.put(name + ": postgres / memory calls/s", ratios.get("calls/s postgres/memory"));
+                        targets.put(name + ": postgres / memory grocer CPU per call",
+                                ratios.get("cpu postgres/memory"));
+                    } else {
+                        targets.put(name + ": postgres / bare JDBC calls/s", ratios.get("calls/s postgres/bare"));
+                    }
+                }
+            }
+            storeResults.put("targets", targets);
+            notes.add("Issue 15's targets (CreateUser postgres / bare JDBC calls/s at least 0.5 at 64 and 128 in "
+                    + "flight; GetUser grocer CPU per call postgres / memory at most 3, and postgres / memory calls/s "
+                    + "at least 0.25 at 64):");
+            targets.forEach((key, value) -> notes.add(String.format(Locale.ROOT, "  %-62s %s", key,
+                    value == null ? "-" : ratio(value))));
+        }
+        return pool;
+    }
+
+    /** "64 in flight (4x16)": {@code calls} over the load generator's connections, as {@link GrocerSide} runs them. */
+    private String inFlightLabel(int calls) {
+        int channels = calls % connections == 0 ? connections : 1;
+        return calls + " in flight (" + channels + "x" + calls / channels + ")";
     }
 
     /**
-     * Measures one scenario on both grocers in alternating rounds (or on the PostgreSQL one alone when
-     * {@code memory} is null) and records calls/s, CPU per call (grocer's process and PostgreSQL's),
-     * latency, and how long calls waited for a pooled connection. (Not how long they held it: HikariCP
-     * records that in whole milliseconds, cut down, so most short holds count as 0.)
+     * Measures one scenario at {@code calls} in flight on each of its sides in rounds whose order turns
+     * (memory, postgres, bare; then bare, postgres, memory; ...) and records calls/s, CPU per call (the Java
+     * process's: grocer's or the bare loop's; and PostgreSQL's), latency, and how long calls waited for a
+     * pooled connection. (grocer's wait comes from its HikariCP metrics; not how long calls held a connection:
+     * HikariCP records that in whole milliseconds, cut down, so most short holds count as 0.) Returns the
+     * ratios the issue's targets use.
      */
-    private void stores(String name, Side<?> memory, Side<?> postgres, int calls) throws Exception {
-        if (memory != null) {
-            warm(memory, calls);
+    private Map<String, Double> stores(String name, Sides sides, int calls) throws Exception {
+        List<Side> order = sides.all();
+        for (Side side : order) {
+            side.run(calls, warmup);
         }
-        warm(postgres, calls);
-        Map<String, Double> before = postgres.server().metrics();
+        Map<Side, double[]> waitBefore = new HashMap<>();
+        for (Side side : order) {
+            waitBefore.put(side, side.poolWait());
+        }
         Map<String, Integer> sessions = new TreeMap<>();
-        List<LoadGenerator.Result> m = new ArrayList<>();
-        List<LoadGenerator.Result> p = new ArrayList<>();
-        long[] memoryCpu = new long[2]; // grocer's, PostgreSQL's nanoseconds
-        long[] postgresCpu = new long[2];
-        for (int r = 0; r < rounds; r++) {
-            // A B, then B A, as for grocer against bare.
-            if (memory != null && r % 2 == 0) {
-                m.add(round(memory, calls, memoryCpu, sessions));
+        Map<Side, List<LoadGenerator.Result>> results = new HashMap<>();
+        Map<Side, long[]> cpu = new HashMap<>(); // the Java process's, PostgreSQL's nanoseconds
+        for (int r = 0; r < pgRounds; r++) {
+            List<Side> turn = new ArrayList<>(order);
+            if (r % 2 == 1) {
+                java.util.Collections.reverse(turn);
             }
-            p.add(round(postgres, calls, postgresCpu, sessions));
-            if (memory != null && r % 2 == 1) {
-                m.add(round(memory, calls, memoryCpu, sessions));
+            for (Side side : turn) {
+                results.computeIfAbsent(side, s -> new ArrayList<>())
+                        .add(round(side, calls, cpu.computeIfAbsent(side, s -> new long[2]), sessions));
             }
         }
-        Map<String, Double> after = postgres.server().metrics();
-        LoadGenerator.Result mem = memory == null ? null : merge(m);
-        LoadGenerator.Result pg = merge(p);
-        storeRow(name + " calls/s", mem == null ? Double.NaN : mem.callsPerSecond(), pg.callsPerSecond(), "calls/s");
-        storeRow(name + " grocer CPU us/call", mem == null ? Double.NaN : memoryCpu[0] / 1e3 / mem.calls(),
-                postgresCpu[0] / 1e3 / pg.calls(), "CPU microseconds per call, grocer's process");
-        storeRow(name + " PostgreSQL CPU us/call", Double.NaN, postgresCpu[1] / 1e3 / pg.calls(),
-                "CPU microseconds per call, PostgreSQL's processes");
+        Map<Side, LoadGenerator.Result> all = new HashMap<>();
+        Map<Side, Double> waited = new HashMap<>();
+        for (Side side : order) {
+            all.put(side, merge(results.get(side)));
+            double[] before = waitBefore.get(side);
+            double[] after = side.poolWait();
+            if (before != null && after != null && after[0] > before[0]) {
+                waited.put(side, 1e3 * (after[1] - before[1]) / (after[0] - before[0]));
+            }
+        }
+        Cells callsPerSecond = cells(sides, side -> all.get(side).callsPerSecond());
+        Cells javaCpu = cells(sides, side -> cpu.get(side)[0] / 1e3 / all.get(side).calls());
+        storeRow(name + " calls/s", callsPerSecond, "calls/s", true);
+        storeRow(name + " JVM CPU us/call", javaCpu,
+                "CPU microseconds per call, the Java process's: grocer's, or the bare JDBC loop's", true);
+        storeRow(name + " PostgreSQL CPU us/call",
+                cells(sides, side -> side.database() == null ? Double.NaN : cpu.get(side)[1] / 1e3 / all.get(side).calls()),
+                "CPU microseconds per call, PostgreSQL's processes", true);
         for (int percentile : new int[] {50, 99}) {
-            storeRow(name + " p" + percentile + " ms", mem == null ? Double.NaN : mem.percentileMillis(percentile),
-                    pg.percentileMillis(percentile), "ms");
+            storeRow(name + " p" + percentile + " ms", cells(sides, side -> all.get(side).percentileMillis(percentile)),
+                    "ms", true);
         }
-        storeRow(name + " errors", mem == null ? Double.NaN : mem.errors(), pg.errors(), "calls");
-        storeRow(name + " pool wait for a connection, mean ms", Double.NaN,
-                1e3 * meanSeconds(before, after, "hikaricp_connections_acquire_seconds"), "ms");
+        storeRow(name + " errors", cells(sides, side -> all.get(side).errors()), "calls", false);
+        storeRow(name + " pool wait for a connection, mean ms",
+                cells(sides, side -> waited.getOrDefault(side, Double.NaN)), "ms", false);
         if (!sessions.isEmpty()) {
             String share = BenchPostgres.share(sessions);
-            notes.add(name + ", PostgreSQL sessions sampled every 10 ms: " + share);
+            notes.add(name + ", PostgreSQL sessions sampled every 10 ms (grocer's and the bare loop's): " + share);
             storeResults.put(name + " sessions", share);
         }
+        Map<String, Double> ratios = new HashMap<>();
+        ratios.put("calls/s postgres/memory", callsPerSecond.postgres() / callsPerSecond.memory());
+        ratios.put("calls/s postgres/bare", callsPerSecond.postgres() / callsPerSecond.bare());
+        ratios.put("cpu postgres/memory", javaCpu.postgres() / javaCpu.memory());
+        return ratios;
     }
 
-    private <T> void warm(Side<T> side, int calls) throws InterruptedException {
-        side.load().run(side.call(), calls, warmup);
+    /** A row's figures: memory, postgres and bare JDBC (NaN where a side is absent or has none). */
+    private record Cells(double memory, double postgres, double bare) {}
+
+    private static Cells cells(Sides sides, java.util.function.ToDoubleFunction<Side> figure) {
+        return new Cells(sides.memory() == null ? Double.NaN : figure.applyAsDouble(sides.memory()),
+                figure.applyAsDouble(sides.postgres()),
+                sides.bare() == null ? Double.NaN : figure.applyAsDouble(sides.bare()));
     }
 
-    /** One measured round, adding grocer's and PostgreSQL's CPU time during it to {@code cpu}. */
-    private <T> LoadGenerator.Result round(Side<T> side, int calls, long[] cpu, Map<String, Integer> sessions)
-            throws InterruptedException {
-        long server = side.server().cpuNanos();
+    /** One measured round, adding the Java process's and PostgreSQL's CPU time during it to {@code cpu}. */
+    private LoadGenerator.Result round(Side side, int calls, long[] cpu, Map<String, Integer> sessions)
+            throws Exception {
+        long process = side.cpuNanos();
         if (side.database() == null) {
-            LoadGenerator.Result result = side.load().run(side.call(), calls, duration);
-            cpu[0] += side.server().cpuNanos() - server;
+            LoadGenerator.Result result = side.run(calls, pgDuration);
+            cpu[0] += side.cpuNanos() - process;
             return result;
         }
         long database = side.database().cpuNanos();
-        LoadGenerator.Result result = side.database().sampled(sessions,
-                () -> side.load().run(side.call(), calls, duration));
-        cpu[0] += side.server().cpuNanos() - server;
+        LoadGenerator.Result result = side.database().sampled(sessions, () -> side.run(calls, pgDuration));
+        cpu[0] += side.cpuNanos() - process;
         cpu[1] += side.database().cpuNanos() - database;
         return result;
-    }
-
-    /** The mean of a Micrometer timer between two scrapes, in seconds. */
-    private static double meanSeconds(Map<String, Double> before, Map<String, Double> after, String timer) {
-        double count = after.getOrDefault(timer + "_count", 0.0) - before.getOrDefault(timer + "_count", 0.0);
-        double sum = after.getOrDefault(timer + "_sum", 0.0) - before.getOrDefault(timer + "_sum", 0.0);
-        return count == 0 ? Double.NaN : sum / count;
     }
 
     // --- scenarios ---------------------------------------------------------------------------------------
@@ -608,7 +777,7 @@ public final class Bench {
     // --- results -----------------------------------------------------------------------------------------
 
     /** A line of the printed table, or the title and column names of a section of it. */
-    private record Row(String name, String left, String right, String ratio, boolean header) {}
+    private record Row(String name, List<String> cells, int firstRatio, boolean header) {}
 
     private void record(String name, double grocer, double bare, String unit) {
         Map<String, Object> row = new LinkedHashMap<>();
@@ -619,54 +788,73 @@ public final class Bench {
         }
         row.put("unit", unit);
         results.put(name, row);
-        table.add(new Row(name, format(grocer), Double.isNaN(bare) ? "" : format(bare),
-                Double.isNaN(bare) || bare == 0 ? "" : String.format(Locale.ROOT, "%.2f", grocer / bare), false));
+        table.add(new Row(name, List.of(format(grocer), Double.isNaN(bare) ? "" : format(bare),
+                Double.isNaN(bare) || bare == 0 ? "" : String.format(Locale.ROOT, "%.2f", grocer / bare)), 2, false));
         System.out.printf(Locale.ROOT, "%-58s grocer %12s   bare %12s%n", name, format(grocer),
                 Double.isNaN(bare) ? "-" : format(bare));
     }
 
-    /** A row of the postgres phase: grocer on its in-memory store and on PostgreSQL, and postgres / memory. */
-    private void storeRow(String name, double memory, double postgres, String unit) {
+    /**
+     * A row of the postgres phase: grocer on its in-memory store, grocer on PostgreSQL and bare JDBC, with
+     * (when {@code ratios}) postgres / memory ({@code "ratio"} in the JSON) and postgres / bare JDBC
+     * ({@code "ratioBareJdbc"}).
+     */
+    private void storeRow(String name, Cells cells, String unit, boolean ratios) {
         Map<String, Object> row = new LinkedHashMap<>();
-        if (!Double.isNaN(memory)) {
-            row.put("memory", memory);
+        if (!Double.isNaN(cells.memory())) {
+            row.put("memory", cells.memory());
         }
-        row.put("postgres", postgres);
-        boolean ratio = !Double.isNaN(memory) && memory != 0 && !Double.isNaN(postgres);
-        if (ratio) {
-            row.put("ratio", postgres / memory);
+        row.put("postgres", cells.postgres());
+        if (!Double.isNaN(cells.bare())) {
+            row.put("bareJdbc", cells.bare());
+        }
+        double perMemory = ratios ? cells.postgres() / cells.memory() : Double.NaN;
+        double perBare = ratios ? cells.postgres() / cells.bare() : Double.NaN;
+        if (Double.isFinite(perMemory)) {
+            row.put("ratio", perMemory);
+        }
+        if (Double.isFinite(perBare)) {
+            row.put("ratioBareJdbc", perBare);
         }
         row.put("unit", unit);
         storeResults.put(name, row);
-        // Three significant digits: PostgreSQL's calls/s can be a few thousandths of memory's.
-        table.add(new Row(name, format(memory), unit.equals("connections") ? Long.toString(Math.round(postgres))
-                : format(postgres),
-                ratio ? new BigDecimal(postgres / memory).round(new MathContext(3)).toPlainString() : "", false));
-        System.out.printf(Locale.ROOT, "%-58s memory %12s   postgres %12s%n", name,
-                Double.isNaN(memory) ? "-" : format(memory), format(postgres));
+        Function<Double, String> figure = value -> unit.equals("connections") && !Double.isNaN(value)
+                ? Long.toString(Math.round(value)) : format(value);
+        table.add(new Row(name, List.of(figure.apply(cells.memory()), figure.apply(cells.postgres()),
+                figure.apply(cells.bare()), ratio(perMemory), ratio(perBare)), 3, false));
+        System.out.printf(Locale.ROOT, "%-58s memory %12s   postgres %12s   bare JDBC %12s%n", name,
+                format(cells.memory()), format(cells.postgres()), format(cells.bare()));
     }
 
-    private void section(String title, String left, String right, String ratio) {
-        table.add(new Row(title, left, right, ratio, true));
+    /** Three significant digits: PostgreSQL's calls/s can be a few thousandths of memory's. */
+    private static String ratio(double value) {
+        return Double.isFinite(value) ? new BigDecimal(value).round(new MathContext(3)).toPlainString() : "";
+    }
+
+    private void section(String title, List<String> columns, int firstRatio) {
+        table.add(new Row(title, columns, firstRatio, true));
         System.out.println(title);
     }
 
     private void print() {
         if (table.isEmpty() || !table.get(0).header()) {
-            table.add(0, new Row("", "grocer", "bare", "ratio", true));
+            table.add(0, new Row("", List.of("grocer", "bare", "ratio"), 2, true));
         }
-        int width = table.stream().filter(row -> !row.header()).mapToInt(row -> row.name().length()).max().orElse(0);
-        String line = "%-" + Math.max(58, width) + "s %14s %14s %8s%n";
+        int width = Math.max(58, table.stream().filter(row -> !row.header()).mapToInt(row -> row.name().length())
+                .max().orElse(0));
         for (Row row : table) {
             if (row.header()) {
                 System.out.println();
                 if (!row.name().isEmpty()) {
                     System.out.println(row.name());
                 }
-                System.out.printf(Locale.ROOT, line, "", row.left(), row.right(), row.ratio());
-            } else {
-                System.out.printf(Locale.ROOT, line, row.name(), row.left(), row.right(), row.ratio());
             }
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-" + width + "s",
+                    row.header() ? "" : row.name()));
+            for (int i = 0; i < row.cells().size(); i++) {
+                line.append(String.format(Locale.ROOT, " %" + (i < row.firstRatio() ? 14 : 9) + "s", row.cells().get(i)));
+            }
+            System.out.println(line);
         }
         if (!notes.isEmpty()) {
             System.out.println();

@@ -144,7 +144,7 @@ final class BenchPostgres implements AutoCloseable {
 
     /** Work that a thread may be interrupted in, such as one measured round. */
     interface Work<T> {
-        T run() throws InterruptedException;
+        T run() throws Exception;
     }
 
     /**
@@ -153,7 +153,7 @@ final class BenchPostgres implements AutoCloseable {
      * "idle" (in grocer's pool), "idle in transaction" (waiting for grocer inside a transaction) or the
      * wait event ("Lock:transactionid", "IO:WalSync", ...).
      */
-    <T> T sampled(Map<String, Integer> samples, Work<T> work) throws InterruptedException {
+    <T> T sampled(Map<String, Integer> samples, Work<T> work) throws Exception {
         if (!diagnose) {
             return work.run();
         }
