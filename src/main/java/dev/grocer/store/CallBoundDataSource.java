@@ -75,22 +75,65 @@ public final class CallBoundDataSource extends DelegatingDataSource implements D
         return taken.get();
     }
 
-    @Override
-    public Connection getConnection() throws SQLException {
-        long left = call.nanosLeft();
+    /** Set while the store works for no one call but for several ({@link BatchedLookups}). */
+    private static final ThreadLocal<Boolean> OUTSIDE_THE_CALL = new ThreadLocal<>();
+
+    /**
+     * Runs {@code work} as the server's own work, not the current call's: its statements are not cancelled with the
+     * call, nor bounded by its deadline, nor counted. For work done on behalf of several calls at once.
+     */
+    public static <T> T outsideTheCall(java.util.function.Supplier<T> work) {
+        OUTSIDE_THE_CALL.set(Boolean.TRUE);
+        try {
+            return work.get();
+        } finally {
+            OUTSIDE_THE_CALL.remove();
+        }
+    }
+
+    /**
+     * Admits the current call to work that will use a connection on its behalf without taking one itself (a lookup
+     * in a {@link BatchedLookups} batch): the same deadline check and waiting bound as {@link #getConnection()}.
+     * Returns what ends the admission.
+     */
+    public Runnable admit() {
+        checkTimeLeft(call.nanosLeft());
+        if (!call.active()) {
+            return () -> {};
+        }
+        countIn();
+        return taken::decrementAndGet;
+    }
+
+    private void checkTimeLeft(long left) throws DomainException {
         if (left != CurrentCall.NO_DEADLINE && left < minTimeLeftNanos) {
             throw DomainException.deadlineTooShort(TimeUnit.NANOSECONDS.toMillis(Math.max(left, 0)),
                     TimeUnit.NANOSECONDS.toMillis(minTimeLeftNanos));
         }
+    }
+
+    private void countIn() {
+        if (taken.incrementAndGet() > pool.getMaximumPoolSize() + maxWaiting) {
+            taken.decrementAndGet();
+            throw DomainException.storeBusy(pool.getMaximumPoolSize(), maxWaiting);
+        }
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        if (OUTSIDE_THE_CALL.get() != null) {
+            return pool.getConnection();
+        }
+        long left = call.nanosLeft();
+        checkTimeLeft(left);
         if (call.isCancelled()) {
             throw cancelled();
         }
         boolean forACall = call.active();
         // Only calls are counted and refused. The server's own work (health checks, the fulfilment poller) is
         // little, and a readiness check refused under load would take a busy replica out of service.
-        if (forACall && taken.incrementAndGet() > pool.getMaximumPoolSize() + maxWaiting) {
-            taken.decrementAndGet();
-            throw DomainException.storeBusy(pool.getMaximumPoolSize(), maxWaiting);
+        if (forACall) {
+            countIn();
         }
         Connection connection;
         try {

@@ -7,21 +7,27 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import javax.sql.DataSource;
+
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.grocer.common.DomainException;
 import dev.grocer.common.TimeOrderedIds;
+import dev.grocer.store.BatchedLookups;
 
 /**
  * {@link UserRepository} on PostgreSQL ({@code grocer.store=postgres}; schema in
@@ -31,6 +37,10 @@ import dev.grocer.common.TimeOrderedIds;
  * creates within {@code grocer.users.max-stored}. Every method blocks: never call it on an event loop.
  */
 class JdbcUserRepository implements UserRepository {
+
+    /** At most this many ids in one query, and this many such queries at once (docs/performance.md). */
+    private static final int LOOKUP_BATCH = 128;
+    private static final int LOOKUPS_RUNNING = 4;
 
     private static final String COLUMNS = "id, display_name, email, create_time, update_time, version";
     private static final RowMapper<User> USER = (rs, row) -> new User(rs.getString("id"),
@@ -43,10 +53,12 @@ class JdbcUserRepository implements UserRepository {
     private final Clock clock;
     private final TimeOrderedIds ids;
     private final int maxStored;
+    private final BatchedLookups<User> lookups;
 
-    JdbcUserRepository(JdbcClient jdbc, PlatformTransactionManager transactions, Clock clock,
+    JdbcUserRepository(JdbcClient jdbc, DataSource dataSource, PlatformTransactionManager transactions, Clock clock,
             UserProperties properties) {
         this.jdbc = jdbc;
+        this.lookups = new BatchedLookups<>(this::findAll, dataSource, LOOKUP_BATCH, LOOKUPS_RUNNING);
         this.transaction = new TransactionTemplate(transactions);
         this.savepoint = new TransactionTemplate(transactions);
         this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
@@ -171,9 +183,23 @@ class JdbcUserRepository implements UserRepository {
         }
     }
 
+    /**
+     * GetUser and the reads before a write: batched with the reads that arrive with it ({@link BatchedLookups}), except
+     * inside a transaction, which reads on its own connection.
+     */
     @Override
     public Optional<User> findById(String id) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM users WHERE id = ?").param(id).query(USER).optional();
+        if (TransactionSynchronizationManager.isActualTransactionActive()) {
+            return jdbc.sql("SELECT " + COLUMNS + " FROM users WHERE id = ?").param(id).query(USER).optional();
+        }
+        return lookups.find(id);
+    }
+
+    private Map<String, User> findAll(Collection<String> ids) {
+        Map<String, User> found = new HashMap<>();
+        jdbc.sql("SELECT " + COLUMNS + " FROM users WHERE id = ANY(?)").param(ids.toArray(String[]::new)).query(USER)
+                .list().forEach(user -> found.put(user.id(), user));
+        return found;
     }
 
     @Override

@@ -29,7 +29,7 @@ class JdbcUserRepositoryTest extends UserRepositoryContract {
     protected UserRepository newRepository(MutableClock clock, int maxStored) {
         jdbc.sql("TRUNCATE users, user_requests").update();
         jdbc.sql("UPDATE user_count SET stored = 0").update();
-        return new JdbcUserRepository(jdbc, new DataSourceTransactionManager(postgres.dataSource()), clock,
+        return new JdbcUserRepository(jdbc, postgres.dataSource(), new DataSourceTransactionManager(postgres.dataSource()), clock,
                 new UserProperties(1000, 256, maxStored));
     }
 
