@@ -191,6 +191,11 @@ class UserGrpcService extends UserServiceGrpc.UserServiceImplBase {
             } catch (DomainException e) {
                 chatRoom.leave(participant);
                 participant.close(e);
+            } catch (RuntimeException e) {
+                // The store could not take the message: the advice ends the call (STORE_UNAVAILABLE), and a
+                // participant whose call has ended must not stay in the room.
+                chatRoom.leave(participant);
+                throw e;
             }
         }
 
