@@ -113,14 +113,14 @@ public final class GrpcErrors {
                 || error instanceof org.springframework.transaction.TransactionException;
     }
 
+
     // The database could not be reached or gave up for now (no connection, timeout, lock wait): a retry may work.
     // A transaction that could not begin (no connection), or whose commit or rollback failed (its connection
     // broke; HikariCP's "Connection is closed" carries no SQLState to translate), is the same outage seen
     // through Spring's transaction manager; a write whose commit failed may have committed, and the writes
     // that may be retried carry a request_id or an etag that makes the retry safe.
     private static boolean isStoreOutage(Throwable error) {
-        return error instanceof org.springframework.transaction.CannotCreateTransactionException
-                || error instanceof org.springframework.dao.DataAccessResourceFailureException
+        return error instanceof org.springframework.dao.DataAccessResourceFailureException
                 || error instanceof org.springframework.dao.TransientDataAccessException
                 || error instanceof org.springframework.dao.RecoverableDataAccessException
                 || error instanceof org.springframework.transaction.CannotCreateTransactionException
