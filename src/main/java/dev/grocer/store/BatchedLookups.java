@@ -97,6 +97,11 @@ public final class BatchedLookups<V> {
         }
     }
 
+    /** Lookups queued and not yet taken into a batch (for tests). */
+    int queued() {
+        return queue.size();
+    }
+
     private void runOneBatch() {
         List<Lookup<V>> batch = new ArrayList<>();
         Lookup<V> next;
