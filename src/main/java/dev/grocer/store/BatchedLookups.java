@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
@@ -32,8 +33,13 @@ import javax.sql.DataSource;
  */
 public final class BatchedLookups<V> {
 
-    /** How long a waiting lookup sleeps before looking again, should it miss a wake-up. */
-    private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /**
+     * A waiting lookup is woken when its batch is done, or when a place frees while it is first in line; it also looks
+     * again after this long, as a safety net. Not much shorter: with many lookups waiting, frequent timed wake-ups
+     * would keep the threads that run calls busy with nothing (on virtual threads, they would queue ahead of the
+     * batches themselves).
+     */
+    private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private static final class Lookup<V> {
         final String id;
@@ -52,6 +58,7 @@ public final class BatchedLookups<V> {
     private final int maxBatch;
     private final Semaphore running;
     private final ConcurrentLinkedQueue<Lookup<V>> queue = new ConcurrentLinkedQueue<>();
+    private final LongAdder idleRounds = new LongAdder();
 
     /**
      * @param load reads the records of the given ids in one query; an id with no record is absent from the map
@@ -74,9 +81,10 @@ public final class BatchedLookups<V> {
             Lookup<V> mine = new Lookup<>(id);
             queue.add(mine);
             while (!mine.done) {
+                boolean ranOne = false;
                 if (running.tryAcquire()) {
                     try {
-                        runOneBatch();
+                        ranOne = runOneBatch();
                     } finally {
                         running.release();
                     }
@@ -84,7 +92,10 @@ public final class BatchedLookups<V> {
                     if (next != null) {
                         LockSupport.unpark(next.thread); // a place is free: the next in line may run its batch
                     }
-                } else {
+                }
+                if (!ranOne && !mine.done) {
+                    // Every place is taken, or this lookup is in a batch another thread runs: that batch, or the
+                    // next place to free, wakes it. (Taking the free place again and again instead would spin.)
                     LockSupport.parkNanos(this, RECHECK_NANOS);
                 }
             }
@@ -97,19 +108,26 @@ public final class BatchedLookups<V> {
         }
     }
 
+    /** Times a lookup took a free place and found nothing to run (for tests). */
+    long idleRounds() {
+        return idleRounds.sum();
+    }
+
     /** Lookups queued and not yet taken into a batch (for tests). */
     int queued() {
         return queue.size();
     }
 
-    private void runOneBatch() {
+    /** Runs one query for what is queued; false if nothing was. */
+    private boolean runOneBatch() {
         List<Lookup<V>> batch = new ArrayList<>();
         Lookup<V> next;
         while (batch.size() < maxBatch && (next = queue.poll()) != null) {
             batch.add(next);
         }
         if (batch.isEmpty()) {
-            return;
+            idleRounds.increment();
+            return false;
         }
         Set<String> ids = new LinkedHashSet<>();
         batch.forEach(lookup -> ids.add(lookup.id));
@@ -129,5 +147,6 @@ public final class BatchedLookups<V> {
                 LockSupport.unpark(lookup.thread);
             }
         }
+        return true;
     }
 }

@@ -31,16 +31,16 @@ class BatchedLookupsTest {
     private final List<List<String>> queries = new CopyOnWriteArrayList<>();
     private final ExecutorService callers = Executors.newCachedThreadPool();
     private volatile CountDownLatch firstQueryMayEnd = new CountDownLatch(0);
+    /** Holds every query after the first until counted down, when set. */
+    private volatile CountDownLatch everyQueryMayEnd = new CountDownLatch(0);
     private volatile RuntimeException failNext;
 
     private Map<String, String> load(Collection<String> ids) {
         queries.add(List.copyOf(ids));
-        if (queries.size() == 1) {
-            try {
-                firstQueryMayEnd.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        try {
+            (queries.size() == 1 ? firstQueryMayEnd : everyQueryMayEnd).await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         RuntimeException failure = failNext;
         if (failure != null) {
@@ -113,6 +113,35 @@ class BatchedLookupsTest {
         assertThat(queries.subList(1, queries.size())).allSatisfy(query -> assertThat(query).hasSizeLessThanOrEqualTo(4));
         assertThat(queries.subList(1, queries.size()).stream().flatMap(List::stream).sorted().toList())
                 .containsExactly("a", "b", "c", "d", "e"); // "a" once: both its lookups were in one query
+    }
+
+    @Test
+    void aLookupCarriedByAnotherThreadsQuery_sleepsUntilAnswered_evenWhileAPlaceIsFree() throws Exception {
+        BatchedLookups<String> lookups = new BatchedLookups<>(this::load, null, 128, 2);
+        firstQueryMayEnd = new CountDownLatch(1);
+        everyQueryMayEnd = new CountDownLatch(1);
+        // Two callers take both places; a third queues behind them.
+        Future<Optional<String>> first = callers.submit(() -> lookups.find("first"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> queries.size() == 1);
+        Future<Optional<String>> second = callers.submit(() -> lookups.find("second"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> queries.size() == 2);
+        Future<Optional<String>> third = callers.submit(() -> lookups.find("third"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> lookups.queued() == 1);
+        // The first query ends; the second caller is still in its query, so the third's lookup waits in the queue
+        // and its own thread runs the next query, which the test holds as well.
+        firstQueryMayEnd.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> queries.size() == 3);
+        assertThat(queries.get(2)).containsExactly("third");
+        assertThat(first.get(10, TimeUnit.SECONDS)).contains("record first");
+        // Now a place is free while "second" and "third" are carried by queries in flight: their callers sleep
+        // rather than take and give back the free place over and over.
+        long idleBefore = lookups.idleRounds();
+        Thread.sleep(300);
+        assertThat(lookups.idleRounds() - idleBefore).isLessThan(50);
+
+        everyQueryMayEnd.countDown();
+        assertThat(second.get(10, TimeUnit.SECONDS)).contains("record second");
+        assertThat(third.get(10, TimeUnit.SECONDS)).contains("record third");
     }
 
     @Test
