@@ -31,14 +31,17 @@ class BatchedLookupsTest {
     private final List<List<String>> queries = new CopyOnWriteArrayList<>();
     private final ExecutorService callers = Executors.newCachedThreadPool();
     private volatile CountDownLatch firstQueryMayEnd = new CountDownLatch(0);
-    /** Holds every query after the first until counted down, when set. */
+    private volatile CountDownLatch secondQueryMayEnd = new CountDownLatch(0);
+    /** Holds every query after the second until counted down, when set. */
     private volatile CountDownLatch everyQueryMayEnd = new CountDownLatch(0);
     private volatile RuntimeException failNext;
 
     private Map<String, String> load(Collection<String> ids) {
         queries.add(List.copyOf(ids));
         try {
-            (queries.size() == 1 ? firstQueryMayEnd : everyQueryMayEnd).await(30, TimeUnit.SECONDS);
+            int query = queries.size();
+            (query == 1 ? firstQueryMayEnd : query == 2 ? secondQueryMayEnd : everyQueryMayEnd)
+                    .await(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -119,22 +122,27 @@ class BatchedLookupsTest {
     void aLookupCarriedByAnotherThreadsQuery_sleepsUntilAnswered_evenWhileAPlaceIsFree() throws Exception {
         BatchedLookups<String> lookups = new BatchedLookups<>(this::load, null, 128, 2);
         firstQueryMayEnd = new CountDownLatch(1);
+        secondQueryMayEnd = new CountDownLatch(1);
         everyQueryMayEnd = new CountDownLatch(1);
-        // Two callers take both places; a third queues behind them.
+        // Two callers take both places; two more queue behind them.
         Future<Optional<String>> first = callers.submit(() -> lookups.find("first"));
         await().atMost(Duration.ofSeconds(10)).until(() -> queries.size() == 1);
-        Future<Optional<String>> second = callers.submit(() -> lookups.find("second"));
+        Future<Optional<String>> other = callers.submit(() -> lookups.find("other"));
         await().atMost(Duration.ofSeconds(10)).until(() -> queries.size() == 2);
-        Future<Optional<String>> third = callers.submit(() -> lookups.find("third"));
+        Future<Optional<String>> second = callers.submit(() -> lookups.find("second"));
         await().atMost(Duration.ofSeconds(10)).until(() -> lookups.queued() == 1);
-        // The first query ends; the second caller is still in its query, so the third's lookup waits in the queue
-        // and its own thread runs the next query, which the test holds as well.
+        Future<Optional<String>> third = callers.submit(() -> lookups.find("third"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> lookups.queued() == 2);
+        // The first query ends: the first in line runs one query for both queued lookups, held by the test.
         firstQueryMayEnd.countDown();
         await().atMost(Duration.ofSeconds(10)).until(() -> queries.size() == 3);
-        assertThat(queries.get(2)).containsExactly("third");
+        assertThat(queries.get(2)).containsExactly("second", "third");
         assertThat(first.get(10, TimeUnit.SECONDS)).contains("record first");
-        // Now a place is free while "second" and "third" are carried by queries in flight: their callers sleep
-        // rather than take and give back the free place over and over.
+
+        // The other query ends too: a place is free while the third lookup is carried by the second's query. Its caller
+        // sleeps until that query answers it, rather than take and give back the free place over and over.
+        secondQueryMayEnd.countDown();
+        assertThat(other.get(10, TimeUnit.SECONDS)).contains("record other");
         long idleBefore = lookups.idleRounds();
         Thread.sleep(300);
         assertThat(lookups.idleRounds() - idleBefore).isLessThan(50);
