@@ -28,7 +28,7 @@ class JdbcUserRepositoryTest extends UserRepositoryContract {
     @Override
     protected UserRepository newRepository(MutableClock clock, int maxStored) {
         jdbc.sql("TRUNCATE users, user_requests").update();
-        jdbc.sql("UPDATE user_count SET stored = 0").update();
+        jdbc.sql("UPDATE store_quota SET stored = 0 WHERE resource = 'users'").update();
         return new JdbcUserRepository(jdbc, new DataSourceTransactionManager(postgres.dataSource()), clock,
                 new UserProperties(1000, 256, maxStored));
     }
