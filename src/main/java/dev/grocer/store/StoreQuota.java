@@ -126,16 +126,11 @@ public final class StoreQuota {
         if (n == 0) {
             return taken;
         }
-        if (n == 1) {
-            // One statement takes one unit or nothing: no savepoint needed to give a part back.
-            takeFree(taken, 1);
-        } else {
-            inSavepoint(taken, () -> takeFree(taken, n));
-        }
+        inSavepoint(taken, n, () -> takeFree(taken, n));
         if (taken.total == n) {
             return taken;
         }
-        inSavepoint(taken, () -> takeInOrder(taken, n));
+        inSavepoint(taken, n, () -> takeInOrder(taken, n));
         if (taken.total == n) {
             return taken;
         }
@@ -145,9 +140,14 @@ public final class StoreQuota {
 
     /**
      * Runs {@code take}; if it does not reserve all it was asked for, rolls back to a savepoint taken before it,
-     * which undoes its counts and releases the stripes it locked (they belonged to the aborted subtransaction).
+     * which undoes its counts and releases the stripes it locked (they belonged to the aborted subtransaction;
+     * checked on PostgreSQL 17: another transaction locks them at once, and one waiting for them wakes up).
      */
-    private void inSavepoint(Reservation taken, Runnable take) {
+    private void inSavepoint(Reservation taken, long n, Runnable take) {
+        if (n == 1) {
+            take.run(); // one statement takes the one unit or nothing: there is no part to give back
+            return;
+        }
         savepoint.executeWithoutResult(status -> {
             take.run();
             if (!taken.isComplete()) {
