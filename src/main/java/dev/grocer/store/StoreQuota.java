@@ -126,11 +126,11 @@ public final class StoreQuota {
         if (n == 0) {
             return taken;
         }
-        inSavepoint(taken, n, () -> takeFree(taken, n));
+        inSavepoint(taken, () -> takeFree(taken, n));
         if (taken.total == n) {
             return taken;
         }
-        inSavepoint(taken, n, () -> takeInOrder(taken, n));
+        inSavepoint(taken, () -> takeInOrder(taken, n));
         if (taken.total == n) {
             return taken;
         }
@@ -143,11 +143,9 @@ public final class StoreQuota {
      * which undoes its counts and releases the stripes it locked (they belonged to the aborted subtransaction;
      * checked on PostgreSQL 17: another transaction locks them at once, and one waiting for them wakes up).
      */
-    private void inSavepoint(Reservation taken, long n, Runnable take) {
-        if (n == 1) {
-            take.run(); // one statement takes the one unit or nothing: there is no part to give back
-            return;
-        }
+    private void inSavepoint(Reservation taken, Runnable take) {
+        // Even a step for one unit needs it: a row that a locking read finds changed by a commit since its
+        // snapshot is locked before its room is checked again, and stays locked when it has none.
         savepoint.executeWithoutResult(status -> {
             take.run();
             if (!taken.isComplete()) {
@@ -225,11 +223,17 @@ public final class StoreQuota {
      * @return false if every stripe is at 0 (nothing was counted)
      */
     public boolean remove() {
-        if (jdbc.sql(REMOVE_FROM_FREE_STRIPE).param("resource", resource)
-                .param("start", ThreadLocalRandom.current().nextInt(STRIPES)).update() == 1) {
-            return true;
-        }
-        return jdbc.sql(REMOVE_FROM_LOWEST_STRIPE).param("resource", resource).update() == 1;
+        // In a savepoint: a stripe this statement locked but found at 0 must not stay locked while the next one
+        // waits.
+        boolean removed = Boolean.TRUE.equals(savepoint.execute(status -> {
+            if (jdbc.sql(REMOVE_FROM_FREE_STRIPE).param("resource", resource)
+                    .param("start", ThreadLocalRandom.current().nextInt(STRIPES)).update() == 1) {
+                return true;
+            }
+            status.setRollbackOnly();
+            return false;
+        }));
+        return removed || jdbc.sql(REMOVE_FROM_LOWEST_STRIPE).param("resource", resource).update() == 1;
     }
 
     /** How many records are stored, as of the last commit. */

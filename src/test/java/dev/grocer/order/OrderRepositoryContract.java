@@ -469,6 +469,8 @@ abstract class OrderRepositoryContract {
     @Test
     void listingsWhileCreatesCommitOutOfIdOrder_holdEveryOrderCreatedBeforeThemExactlyOnce() throws Exception {
         AtomicInteger next = new AtomicInteger();
+        // Now and then a create pauses between making its id and storing its record, as a slow commit would.
+        clock.stallEvery(50, java.time.Duration.ofMillis(2));
 
         ListingsWhileCreating.Report report = new ListingsWhileCreating<>(() -> {
             int n = next.getAndIncrement();
@@ -485,6 +487,7 @@ abstract class OrderRepositoryContract {
     void listingsOfOneUserWhileCreatesCommitOutOfIdOrder_holdEveryOrderOfTheirsCreatedBeforeThemExactlyOnce()
             throws Exception {
         AtomicInteger next = new AtomicInteger();
+        clock.stallEvery(50, java.time.Duration.ofMillis(2));
 
         // Grace's orders are created as often as Ada's, between them in id order; only Ada's are listed.
         ListingsWhileCreating.Report report = new ListingsWhileCreating<>(() -> {

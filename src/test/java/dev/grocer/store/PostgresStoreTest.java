@@ -86,7 +86,7 @@ class PostgresStoreTest {
 
     @Test
     void start_migratesTheSchema_andLogsNoWarningAndNoStackTrace() {
-        assertThat(startOutput).contains("Successfully applied 3 migrations");
+        assertThat(startOutput).contains("Successfully applied 4 migrations");
         assertThat(LogLines.warningsAndStackTraces(startOutput)).isEmpty();
     }
 

@@ -103,6 +103,8 @@ abstract class UserRepositoryContract {
     @Test
     void listingsWhileCreatesCommitOutOfIdOrder_holdEveryUserCreatedBeforeThemExactlyOnce() throws Exception {
         AtomicInteger next = new AtomicInteger();
+        // Now and then a create pauses between making its id and storing its record, as a slow commit would.
+        clock.stallEvery(50, java.time.Duration.ofMillis(2));
 
         ListingsWhileCreating.Report report = new ListingsWhileCreating<>(() -> {
             int n = next.getAndIncrement();
