@@ -165,7 +165,7 @@ public final class ListingsWhileCreating<T> {
         }
     }
 
-    /** How long a run goes on at most: the memory store may need a few hundred thousand creates to show one. */
+    /** How long a run goes on at most, if it proves no commit out of id order sooner. */
     public static final java.time.Duration GIVE_UP_AFTER = java.time.Duration.ofSeconds(30);
 
     private static final int PROBE_SIZE = 60;
