@@ -22,7 +22,8 @@ import dev.grocer.common.DomainException;
  * exact too, but every create would hold its lock through insert and commit, so creates would run one at a
  * time however many replicas and connections there are. Instead the count is split over {@value #STRIPES}
  * rows ("stripes", an escrow): stripe {@code i} may hold at most {@code max / 32 + (i < max % 32 ? 1 : 0)}, so
- * their sum never exceeds {@code max}, and a create locks only the one stripe it counts itself in.
+ * their sum never exceeds {@code max}, and a create holds only the stripe it counts itself in (and, now and
+ * then, a full stripe it found changed by a commit while it looked).
  *
  * <p>Everything here runs inside the caller's transaction; the stripes a reservation locked stay locked until
  * that transaction ends, and roll back with it. Waiting is deadlock-free: a transaction takes stripes first,
@@ -31,7 +32,7 @@ import dev.grocer.common.DomainException;
  */
 public final class StoreQuota {
 
-    /** How many rows one resource's count is split into: more than the connections that create at once. */
+    /** How many rows one resource's count is split into: up to this many creates run side by side, more wait. */
     public static final int STRIPES = 32;
 
     private static final RowMapper<Taken> TAKEN = (rs, row) -> new Taken(rs.getInt("stripe"), rs.getLong("take"));
