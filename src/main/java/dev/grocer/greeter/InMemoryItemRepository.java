@@ -41,6 +41,10 @@ class InMemoryItemRepository implements ItemRepository {
 
     @Override
     public Item create(NewItem item, String requestId) {
+        // Made before taking the lock, as the PostgreSQL store makes them before its insert: items are stored in
+        // any order, not in id order, and listings do not need more (ItemRepository#listAfter).
+        String id = ids.next();
+        Instant now = clock.instant();
         writeLock.lock();
         try {
             if (requestId != null) {
@@ -52,8 +56,7 @@ class InMemoryItemRepository implements ItemRepository {
             if (count >= maxStored) {
                 throw DomainException.storeFull(Item.RESOURCE_TYPE, "items", maxStored);
             }
-            Instant now = clock.instant();
-            Item created = new Item(ids.next(), item.name(), item.quantity(), now, now, nextEtag());
+            Item created = new Item(id, item.name(), item.quantity(), now, now, nextEtag());
             items.put(created.id(), created);
             count++;
             if (requestId != null) {

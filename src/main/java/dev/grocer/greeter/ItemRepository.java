@@ -25,6 +25,11 @@ interface ItemRepository {
     /**
      * Up to {@code max} items in id order (creation order), starting after {@code afterId} ({@code null}:
      * from the first). Costs O(max), whatever the number of items stored.
+     *
+     * <p>Creates commit in any order, not in id order (an id is made before its record is stored). Paging
+     * with this from the first page still sees every record stored before the listing began exactly once,
+     * because an id never changes and is never reused; a record stored during the listing may or may not be
+     * seen, depending on whether the listing had passed its id.
      */
     List<Item> listAfter(String afterId, int max);
 

@@ -16,13 +16,14 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.grocer.common.DomainException;
 import dev.grocer.common.TimeOrderedIds;
+import dev.grocer.store.StoreQuota;
 
 /**
  * {@link ItemRepository} on PostgreSQL ({@code grocer.store=postgres}; schema in
  * {@code db/migration/V3__items.sql}). The database enforces what the in-memory store enforces under its
- * lock: a primary key on {@code request_id} for idempotent creates, and a one-row counter that keeps
- * concurrent creates within {@code grocer.greeter.max-stored-items}. Every method blocks: never call it on
- * an event loop.
+ * lock: a primary key on {@code request_id} for idempotent creates, and a {@link StoreQuota} that keeps
+ * concurrent creates within {@code grocer.greeter.max-stored-items} without making them wait for each other.
+ * Every method blocks: never call it on an event loop.
  */
 class JdbcItemRepository implements ItemRepository {
 
@@ -35,7 +36,7 @@ class JdbcItemRepository implements ItemRepository {
     private final TransactionTemplate transaction;
     private final Clock clock;
     private final TimeOrderedIds ids;
-    private final int maxStored;
+    private final StoreQuota quota;
 
     JdbcItemRepository(JdbcClient jdbc, PlatformTransactionManager transactions, Clock clock,
             GreeterProperties properties) {
@@ -43,7 +44,9 @@ class JdbcItemRepository implements ItemRepository {
         this.transaction = new TransactionTemplate(transactions);
         this.clock = clock;
         this.ids = new TimeOrderedIds(clock);
-        this.maxStored = properties.maxStoredItems();
+        int maxStored = properties.maxStoredItems();
+        this.quota = new StoreQuota(jdbc, transactions, "items", maxStored,
+                () -> DomainException.storeFull(Item.RESOURCE_TYPE, "items", maxStored));
     }
 
     @Override
@@ -55,21 +58,23 @@ class JdbcItemRepository implements ItemRepository {
             }
         }
         return transaction.execute(tx -> {
-            if (!reserve()) {
-                // A create with the same key may have committed while we waited for the counter: it answers,
-                // as the in-memory store would; anything else is full.
-                return Optional.ofNullable(requestId).flatMap(this::byRequestId)
-                        .orElseThrow(() -> DomainException.storeFull(Item.RESOURCE_TYPE, "items", maxStored));
+            StoreQuota.Reservation reserved;
+            try {
+                reserved = quota.reserve(1);
+            } catch (DomainException full) {
+                // A create with the same key may have committed while we looked for room: it answers, as the
+                // in-memory store would; anything else is full.
+                return Optional.ofNullable(requestId).flatMap(this::byRequestId).orElseThrow(() -> full);
             }
-            // The counter's row stays locked until this transaction ends, so ids made from here on follow
-            // commit order: a keyset page never misses an item that commits later below its cursor.
+            // Items commit in any order, not in id order; listings need only that ids never change
+            // (ItemRepository#listAfter).
             String id = ids.next();
             if (requestId != null) {
                 int claimed = jdbc.sql("""
                         INSERT INTO item_requests (request_id, item_id) VALUES (?, ?)
                         ON CONFLICT (request_id) DO NOTHING""").params(requestId, id).update();
                 if (claimed == 0) {
-                    release();
+                    reserved.release(1);
                     return byRequestId(requestId).orElseThrow(() -> new IllegalStateException(
                             "request id " + requestId + " is claimed but its item is gone"));
                 }
@@ -87,15 +92,6 @@ class JdbcItemRepository implements ItemRepository {
                 .param(requestId).query(ITEM).optional();
     }
 
-    /** Counts one more item unless the store is full; the row lock lasts until the transaction ends. */
-    private boolean reserve() {
-        return jdbc.sql("UPDATE item_count SET stored = stored + 1 WHERE stored < ?").param(maxStored).update() == 1;
-    }
-
-    private void release() {
-        jdbc.sql("UPDATE item_count SET stored = stored - 1").update();
-    }
-
     @Override
     public Optional<Item> findById(String id) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM items WHERE id = ?").param(id).query(ITEM).optional();
@@ -111,6 +107,6 @@ class JdbcItemRepository implements ItemRepository {
 
     @Override
     public long count() {
-        return jdbc.sql("SELECT stored FROM item_count").query(Long.class).single();
+        return quota.count();
     }
 }

@@ -47,6 +47,10 @@ class InMemoryOrderRepository implements OrderRepository {
 
     @Override
     public Order create(NewOrder order, Money total, String requestId) {
+        // Made before taking the lock, as the PostgreSQL store makes them before its insert: orders are stored in
+        // any order, not in id order, and listings do not need more (OrderRepository#listAfter).
+        String id = ids.next();
+        Instant now = clock.instant();
         writeLock.lock();
         try {
             if (requestId != null && createdByRequestId.containsKey(requestId)) {
@@ -55,8 +59,7 @@ class InMemoryOrderRepository implements OrderRepository {
             if (count >= maxStored) {
                 throw DomainException.storeFull(Order.RESOURCE_TYPE, "orders", maxStored);
             }
-            Instant now = clock.instant();
-            Order created = new Order(ids.next(), order.userId(), order.items(), order.deliveryAddress(),
+            Order created = new Order(id, order.userId(), order.items(), order.deliveryAddress(),
                     OrderStatus.PLACED, total, now, now, ++version);
             put(created);
             statusTimes.put(created.id(), now);

@@ -21,13 +21,14 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.grocer.common.DomainException;
 import dev.grocer.common.TimeOrderedIds;
+import dev.grocer.store.StoreQuota;
 
 /**
  * {@link OrderRepository} on PostgreSQL ({@code grocer.store=postgres}; schema in
  * {@code db/migration/V2__orders.sql}). The database enforces what the in-memory store enforces under its
  * lock: a compare-and-set on the {@code version} column (the etag), a primary key on {@code request_id} for
- * idempotent registration, and a one-row counter that keeps concurrent registrations within
- * {@code grocer.orders.max-stored}. Money is stored as whole minor units ({@link Money#toMinorUnits()}).
+ * idempotent registration, and a {@link StoreQuota} that keeps concurrent registrations within
+ * {@code grocer.orders.max-stored} without making them wait for each other. Money is stored as whole minor units ({@link Money#toMinorUnits()}).
  * Every method blocks: never call it on an event loop.
  */
 class JdbcOrderRepository implements OrderRepository {
@@ -45,7 +46,7 @@ class JdbcOrderRepository implements OrderRepository {
     private final TransactionTemplate transaction;
     private final Clock clock;
     private final TimeOrderedIds ids;
-    private final int maxStored;
+    private final StoreQuota quota;
     private final OrderChangeRelay changes;
 
     JdbcOrderRepository(JdbcClient jdbc, PlatformTransactionManager transactions, Clock clock,
@@ -54,7 +55,9 @@ class JdbcOrderRepository implements OrderRepository {
         this.transaction = new TransactionTemplate(transactions);
         this.clock = clock;
         this.ids = new TimeOrderedIds(clock);
-        this.maxStored = properties.maxStored();
+        int maxStored = properties.maxStored();
+        this.quota = new StoreQuota(jdbc, transactions, "orders", maxStored,
+                () -> DomainException.storeFull(Order.RESOURCE_TYPE, "orders", maxStored));
         this.changes = changes;
     }
 
@@ -74,40 +77,30 @@ class JdbcOrderRepository implements OrderRepository {
                     return first.get(); // a retry answers even when the store is full
                 }
             }
-            Optional<Long> version = reserve();
-            if (version.isEmpty()) {
-                // While we waited for the counter, a registration with this key may have taken the last place.
-                return Optional.ofNullable(requestId).flatMap(this::byRequestId)
-                        .orElseThrow(() -> DomainException.storeFull(Order.RESOURCE_TYPE, "orders", maxStored));
+            StoreQuota.Reservation reserved;
+            try {
+                reserved = quota.reserve(1);
+            } catch (DomainException full) {
+                // While we looked for room, a registration with this key may have taken the last place.
+                return Optional.ofNullable(requestId).flatMap(this::byRequestId).orElseThrow(() -> full);
             }
-            // Drawn while holding the counter's row lock: ids (and versions) commit in increasing order.
+            long version = jdbc.sql("SELECT nextval('order_versions')").query(Long.class).single();
+            // Orders commit in any order, not in id order: listings page by id, which never changes, and that
+            // is all they need (OrderRepository#listAfter).
             Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS); // what timestamptz keeps
             List<OrderItem> items = order.items().stream()
                     .map(i -> new OrderItem(i.product(), i.quantity(), exact(i.unitPrice())))
                     .toList();
             Order created = new Order(ids.next(), order.userId(), items, order.deliveryAddress(), OrderStatus.PLACED,
-                    exact(total), now, now, version.get());
+                    exact(total), now, now, version);
             if (requestId != null && !claim(requestId, created)) {
-                release();
+                reserved.release(1);
                 return byRequestId(requestId).orElseThrow(() -> new IllegalStateException(
                         "request id " + requestId + " is claimed but its order is gone"));
             }
             insert(created);
             return created;
         });
-    }
-
-    /**
-     * Counts one more order and draws its version, or returns empty if the store is full. The counter's row
-     * lock lasts until the transaction ends, so registrations happen one at a time.
-     */
-    private Optional<Long> reserve() {
-        return jdbc.sql("UPDATE order_count SET stored = stored + 1 WHERE stored + 1 <= ? "
-                + "RETURNING nextval('order_versions')").param(maxStored).query(Long.class).optional();
-    }
-
-    private void release() {
-        jdbc.sql("UPDATE order_count SET stored = stored - 1").update();
     }
 
     /**

@@ -52,7 +52,14 @@ public interface OrderRepository {
      */
     void listen(OrderChangeListener listener);
 
-    /** Up to {@code max} orders in id order after {@code afterId} ({@code null}: from the first). O(max). */
+    /**
+     * Up to {@code max} orders in id order after {@code afterId} ({@code null}: from the first). O(max).
+     *
+     * <p>Registrations commit in any order, not in id order (an id is made before its order is stored). Paging
+     * with this (or {@link #listByUserAfter}) from the first page still sees every order stored before the
+     * listing began exactly once, because an id never changes and is never reused; an order stored during the
+     * listing may or may not be seen, depending on whether the listing had passed its id.
+     */
     List<Order> listAfter(String afterId, int max);
 
     /** Up to {@code max} of one user's orders in id order after {@code afterId}. O(max). */

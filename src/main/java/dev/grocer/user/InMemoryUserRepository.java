@@ -45,9 +45,13 @@ class InMemoryUserRepository implements UserRepository {
 
     @Override
     public User create(NewUser user, String requestId) {
+        // Made before taking the lock, as the PostgreSQL store makes them before its insert: creates store their
+        // users in any order, not in id order, and listings do not need more (UserRepository#listAfter).
+        String id = ids.next();
+        Instant now = clock.instant();
         writeLock.lock();
         try {
-            return createLocked(user, requestId);
+            return createLocked(id, now, user, requestId);
         } finally {
             writeLock.unlock();
         }
@@ -68,7 +72,8 @@ class InMemoryUserRepository implements UserRepository {
             List<Outcome> outcomes = new ArrayList<>(entries.size());
             for (Entry entry : entries) {
                 try {
-                    outcomes.add(new Outcome(createLocked(entry.user(), entry.requestId()), null));
+                    outcomes.add(new Outcome(createLocked(ids.next(), clock.instant(), entry.user(), entry.requestId()),
+                            null));
                 } catch (DomainException e) {
                     outcomes.add(new Outcome(null, e));
                 }
@@ -79,8 +84,8 @@ class InMemoryUserRepository implements UserRepository {
         }
     }
 
-    /** Creates one user; the caller holds the write lock. */
-    private User createLocked(NewUser user, String requestId) {
+    /** Creates one user with the given id and time; the caller holds the write lock. */
+    private User createLocked(String id, Instant now, NewUser user, String requestId) {
         if (requestId != null) {
             User first = createdByRequestId.get(requestId);
             if (first != null) {
@@ -92,8 +97,7 @@ class InMemoryUserRepository implements UserRepository {
         }
         String emailKey = emailKey(user.email());
         rejectTakenEmail(emailKey, user.email(), null);
-        Instant now = clock.instant();
-        User created = new User(ids.next(), user.displayName(), user.email(), now, now, nextEtag());
+        User created = new User(id, user.displayName(), user.email(), now, now, nextEtag());
         users.put(created.id(), created);
         count++;
         idsByEmail.put(emailKey, created.id());

@@ -3,6 +3,7 @@ package dev.grocer.user;
 import static dev.grocer.store.SqlTime.instant;
 import static dev.grocer.store.SqlTime.time;
 
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -14,10 +15,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -28,13 +31,15 @@ import org.springframework.transaction.support.TransactionTemplate;
 import dev.grocer.common.DomainException;
 import dev.grocer.common.TimeOrderedIds;
 import dev.grocer.store.BatchedLookups;
+import dev.grocer.store.StoreQuota;
 
 /**
  * {@link UserRepository} on PostgreSQL ({@code grocer.store=postgres}; schema in
  * {@code db/migration/V1__users.sql}). The database enforces what the in-memory store enforces under its
  * lock: a unique index on {@code lower(email)}, a compare-and-set on the {@code version} column (the etag),
- * a primary key on {@code request_id} for idempotent creates, and a one-row counter that keeps concurrent
- * creates within {@code grocer.users.max-stored}. Every method blocks: never call it on an event loop.
+ * a primary key on {@code request_id} for idempotent creates, and a {@link StoreQuota} that keeps concurrent
+ * creates within {@code grocer.users.max-stored} without making them wait for each other. Every method
+ * blocks: never call it on an event loop.
  */
 class JdbcUserRepository implements UserRepository {
 
@@ -52,7 +57,7 @@ class JdbcUserRepository implements UserRepository {
     private final TransactionTemplate savepoint;
     private final Clock clock;
     private final TimeOrderedIds ids;
-    private final int maxStored;
+    private final StoreQuota quota;
     private final BatchedLookups<User> lookups;
 
     JdbcUserRepository(JdbcClient jdbc, DataSource dataSource, PlatformTransactionManager transactions, Clock clock,
@@ -64,22 +69,24 @@ class JdbcUserRepository implements UserRepository {
         this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
         this.clock = clock;
         this.ids = new TimeOrderedIds(clock);
-        this.maxStored = properties.maxStored();
+        int maxStored = properties.maxStored();
+        this.quota = new StoreQuota(jdbc, transactions, "users", maxStored,
+                () -> DomainException.storeFull(User.RESOURCE_TYPE, "users", maxStored));
     }
 
     @Override
     public User create(NewUser user, String requestId) {
-        return transaction.execute(tx -> createOne(user, requestId, true));
+        return retryingDeadlocks(() -> transaction.execute(tx -> createOne(user, requestId)));
     }
 
     @Override
     public List<Outcome> createAll(List<Entry> entries) {
-        return transaction.execute(tx -> {
+        return retryingDeadlocks(() -> transaction.execute(tx -> {
             Set<String> newKeys = new HashSet<>();
             long fresh = entries.stream()
                     .filter(e -> e.requestId() == null || !keyTaken(e.requestId()) && newKeys.add(e.requestId()))
                     .count();
-            reserve(fresh);
+            StoreQuota.Reservation reserved = quota.reserve(fresh);
             List<Outcome> outcomes = new ArrayList<>(entries.size());
             long created = 0;
             for (Entry entry : entries) {
@@ -93,34 +100,52 @@ class JdbcUserRepository implements UserRepository {
             }
             // The reservation counted every fresh entry; give back those that created nothing (a taken email,
             // a key another batch committed meanwhile).
-            release(fresh - created);
+            reserved.release(fresh - created);
             return outcomes;
-        });
+        }));
+    }
+
+    /**
+     * Runs a create again if PostgreSQL broke a deadlock by aborting it. Creates no longer wait for each other
+     * on one counter, so two batches that insert the same keys or emails in opposite orders can each wait for
+     * the other; the aborted one rolled back everything, and once the other has committed it finds those taken.
+     */
+    private static <T> T retryingDeadlocks(Supplier<T> create) {
+        for (int attempt = 1;; attempt++) {
+            try {
+                return create.get();
+            } catch (PessimisticLockingFailureException e) {
+                boolean deadlock = e.getMostSpecificCause() instanceof SQLException sql
+                        && "40P01".equals(sql.getSQLState());
+                if (!deadlock || attempt == 5) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Creates one user inside the caller's transaction. */
-    private User createOne(NewUser user, String requestId, boolean reserve) {
+    private User createOne(NewUser user, String requestId) {
         if (requestId != null) {
             Optional<User> first = byRequestId(requestId);
             if (first.isPresent()) {
                 return first.get(); // a retry answers even when the store is full
             }
         }
-        if (reserve) {
-            try {
-                reserve(1);
-            } catch (DomainException full) {
-                // A create with the same key may have committed while this one waited for the counter: it
-                // answers, as in memory, where the two would have been one after the other.
-                if (requestId == null) {
-                    throw full;
-                }
-                return byRequestId(requestId).orElseThrow(() -> full);
+        StoreQuota.Reservation reserved;
+        try {
+            reserved = quota.reserve(1);
+        } catch (DomainException full) {
+            // A create with the same key may have committed while this one looked for room: it answers, as
+            // in memory, where the two would have been one after the other.
+            if (requestId == null) {
+                throw full;
             }
+            return byRequestId(requestId).orElseThrow(() -> full);
         }
         Created created = createOrFind(user, requestId);
-        if (!created.isNew() && reserve) {
-            release(1);
+        if (!created.isNew()) {
+            reserved.release(1);
         }
         return created.user();
     }
@@ -168,21 +193,6 @@ class JdbcUserRepository implements UserRepository {
                 FROM user_requests WHERE request_id = ?""").param(requestId).query(USER).optional();
     }
 
-    /** Counts {@code n} more users, or throws STORE_FULL; the row lock lasts until the transaction ends. */
-    private void reserve(long n) {
-        int updated = jdbc.sql("UPDATE user_count SET stored = stored + ? WHERE stored + ? <= ?")
-                .params(n, n, maxStored).update();
-        if (updated == 0) {
-            throw DomainException.storeFull(User.RESOURCE_TYPE, "users", maxStored);
-        }
-    }
-
-    private void release(long n) {
-        if (n > 0) {
-            jdbc.sql("UPDATE user_count SET stored = stored - ?").param(n).update();
-        }
-    }
-
     /**
      * GetUser and the reads before a write: batched with the reads that arrive with it ({@link BatchedLookups}), except
      * inside a transaction, which reads on its own connection.
@@ -228,6 +238,9 @@ class JdbcUserRepository implements UserRepository {
     @Override
     public void delete(String id, String expectedEtag) {
         transaction.executeWithoutResult(tx -> {
+            // Counted off first, before the row is locked: a transaction waits for a stripe only while it holds
+            // no other lock (a create holding a stripe may be waiting for this row's email).
+            boolean counted = quota.remove();
             int deleted = expectedEtag == null
                     ? jdbc.sql("DELETE FROM users WHERE id = ?").param(id).update()
                     : jdbc.sql("DELETE FROM users WHERE id = ? AND version = ?")
@@ -236,7 +249,9 @@ class JdbcUserRepository implements UserRepository {
                 current(id, expectedEtag); // throws NOT_FOUND or ABORTED
                 throw new IllegalStateException("user " + id + " was neither deleted nor changed");
             }
-            release(1);
+            if (!counted) {
+                throw new IllegalStateException("user " + id + " was stored but store_quota counted no users");
+            }
         });
     }
 
@@ -250,7 +265,7 @@ class JdbcUserRepository implements UserRepository {
 
     @Override
     public long count() {
-        return jdbc.sql("SELECT stored FROM user_count").query(Long.class).single();
+        return quota.count();
     }
 
     /** The stored user, checked against the caller's etag. */

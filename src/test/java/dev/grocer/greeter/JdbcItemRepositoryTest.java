@@ -28,7 +28,7 @@ class JdbcItemRepositoryTest extends ItemRepositoryContract {
     @Override
     protected ItemRepository newRepository(MutableClock clock, int maxStored) {
         jdbc.sql("TRUNCATE items, item_requests").update();
-        jdbc.sql("UPDATE item_count SET stored = 0").update();
+        jdbc.sql("UPDATE store_quota SET stored = 0 WHERE resource = 'items'").update();
         return new JdbcItemRepository(jdbc, new DataSourceTransactionManager(postgres.dataSource()), clock,
                 new GreeterProperties(50, 1000, maxStored));
     }

@@ -61,7 +61,7 @@ class JdbcOrderRepositoryTest extends OrderRepositoryContract {
     // A store of its own, with a listening connection of its own (the last one's is closed).
     private JdbcOrderRepository newJdbcRepository(MutableClock clock, int maxStored) {
         jdbc.sql("TRUNCATE orders, order_items, order_requests").update();
-        jdbc.sql("UPDATE order_count SET stored = 0").update();
+        jdbc.sql("UPDATE store_quota SET stored = 0 WHERE resource = 'orders'").update();
         stopListening();
         DataSourceProperties connection = new DataSourceProperties();
         connection.setUrl(postgres.jdbcUrl());

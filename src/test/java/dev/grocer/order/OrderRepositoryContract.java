@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.grocer.common.DomainException;
 import dev.grocer.testing.Concurrently;
+import dev.grocer.testing.ListingsWhileCreating;
 import dev.grocer.testing.MutableClock;
 
 /**
@@ -463,6 +464,43 @@ abstract class OrderRepositoryContract {
             assertThat(mine).isSorted();
         }
         assertThat(repository.listByUserAfter(ADA, null, Integer.MAX_VALUE)).hasSize(THREADS * perThread / 2);
+    }
+
+    @Test
+    void listingsWhileCreatesCommitOutOfIdOrder_holdEveryOrderCreatedBeforeThemExactlyOnce() throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        // Now and then a create pauses between making its id and storing its record, as a slow commit would.
+        clock.stallEvery(50, java.time.Duration.ofMillis(2));
+
+        ListingsWhileCreating.Report report = new ListingsWhileCreating<>(() -> {
+            int n = next.getAndIncrement();
+            return create(groceries(n % 2 == 0 ? ADA : GRACE), n % 3 == 0 ? null : "key-" + n);
+        }, Order::id, repository::listAfter).run(THREADS, 7, 5, 100_000 * load());
+
+        assertThat(report.violations()).isEmpty();
+        assertThat(report.outOfIdOrder()).as("creates proven to commit out of id order").isPositive();
+        assertThat(report.listings()).isGreaterThanOrEqualTo(5);
+        assertThat(repository.listAfter(null, Integer.MAX_VALUE)).hasSize(report.created());
+    }
+
+    @Test
+    void listingsOfOneUserWhileCreatesCommitOutOfIdOrder_holdEveryOrderOfTheirsCreatedBeforeThemExactlyOnce()
+            throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        clock.stallEvery(50, java.time.Duration.ofMillis(2));
+
+        // Grace's orders are created as often as Ada's, between them in id order; only Ada's are listed.
+        ListingsWhileCreating.Report report = new ListingsWhileCreating<>(() -> {
+            int n = next.getAndIncrement();
+            create(GRACE);
+            return create(groceries(ADA), n % 2 == 0 ? null : "key-" + n);
+        }, Order::id, (after, max) -> repository.listByUserAfter(ADA, after, max))
+                .run(THREADS, 7, 5, 50_000 * load());
+
+        assertThat(report.violations()).isEmpty();
+        assertThat(report.outOfIdOrder()).as("creates proven to commit out of id order").isPositive();
+        assertThat(report.listings()).isGreaterThanOrEqualTo(5);
+        assertThat(repository.listByUserAfter(ADA, null, Integer.MAX_VALUE)).hasSize(report.created());
     }
 
     @Test

@@ -86,7 +86,7 @@ class PostgresStoreTest {
 
     @Test
     void start_migratesTheSchema_andLogsNoWarningAndNoStackTrace() {
-        assertThat(startOutput).contains("Successfully applied 3 migrations");
+        assertThat(startOutput).contains("Successfully applied 4 migrations");
         assertThat(LogLines.warningsAndStackTraces(startOutput)).isEmpty();
     }
 
@@ -216,7 +216,7 @@ class PostgresStoreTest {
                     apples.getCreateTime().getNanos()));
             assertThat(database.sql("SELECT item_id FROM item_requests WHERE request_id = ?").param(requestId)
                     .query(String.class).list()).containsExactly(apples.getId());
-            assertThat(database.sql("SELECT stored FROM item_count").query(Long.class).single()).isEqualTo(3L);
+            assertThat(database.sql("SELECT sum(stored) FROM store_quota WHERE resource = 'items'").query(Long.class).single()).isEqualTo(3L);
             assertThat(beanClassNames()).contains("JdbcItemRepository").doesNotContain("InMemoryItemRepository");
         } finally {
             channel.shutdownNow();

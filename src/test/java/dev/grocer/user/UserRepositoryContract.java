@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.grocer.common.DomainException;
 import dev.grocer.testing.Concurrently;
+import dev.grocer.testing.ListingsWhileCreating;
 import dev.grocer.testing.MutableClock;
 
 /**
@@ -97,6 +98,25 @@ abstract class UserRepositoryContract {
         assertThat(all).extracting(User::id).doesNotHaveDuplicates().isSorted();
         assertThat(all).extracting(User::email).doesNotHaveDuplicates();
         assertThat(all).extracting(User::etag).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void listingsWhileCreatesCommitOutOfIdOrder_holdEveryUserCreatedBeforeThemExactlyOnce() throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        // Now and then a create pauses between making its id and storing its record, as a slow commit would.
+        clock.stallEvery(50, java.time.Duration.ofMillis(2));
+
+        ListingsWhileCreating.Report report = new ListingsWhileCreating<>(() -> {
+            int n = next.getAndIncrement();
+            return repository.create(new NewUser("User " + n, "user" + n + "@example.com"),
+                    n % 2 == 0 ? null : "key-" + n);
+        }, User::id, repository::listAfter).run(THREADS, 7, 5, 100_000 * load());
+
+        assertThat(report.violations()).isEmpty();
+        assertThat(report.outOfIdOrder()).as("creates proven to commit out of id order").isPositive();
+        assertThat(report.listings()).isGreaterThanOrEqualTo(5);
+        assertThat(repository.listAfter(null, Integer.MAX_VALUE)).hasSize(report.created());
+        assertThat(repository.count()).isEqualTo(report.created());
     }
 
     @Test
