@@ -71,6 +71,20 @@ public final class StoreQuota {
             WHERE q.resource = :resource AND q.stripe = pick.stripe
             RETURNING q.stripe, pick.take""".formatted(cap("stripe"), NO_STRIPE_OVER_ITS_CAP);
 
+    // The first step of reserve(1) and the insert that it counts, as one statement: the row goes in only if a free
+    // stripe with room was taken (the INSERT selects FROM took).
+    private static final String TAKE_ONE_FROM_A_FREE_STRIPE = """
+            WITH pick AS (
+                SELECT stripe FROM store_quota
+                WHERE resource = :resource AND stored < %1$s AND %2$s
+                ORDER BY (stripe + :start) %% %3$d LIMIT 1
+                FOR UPDATE SKIP LOCKED),
+            took AS (
+                UPDATE store_quota q SET stored = q.stored + 1 FROM pick
+                WHERE q.resource = :resource AND q.stripe = pick.stripe
+                RETURNING q.stripe)
+            """.formatted(cap("stripe"), NO_STRIPE_OVER_ITS_CAP, STRIPES);
+
     private static final String REMOVE_FROM_FREE_STRIPE = """
             WITH pick AS (
                 SELECT stripe FROM store_quota WHERE resource = :resource AND stored > 0
@@ -154,6 +168,25 @@ public final class StoreQuota {
                 taken.clear();
             }
         });
+    }
+
+    /**
+     * Counts one record and inserts it in one statement, outside any transaction: one round trip and one commit,
+     * where {@link #reserve} in a transaction takes a savepoint, the stripe, its release, then the insert. It takes
+     * room from a stripe no other transaction holds, as {@code reserve(1)} does first, and runs
+     * {@code insertFromTook}, an {@code INSERT ... SELECT ... FROM took} that inserts its row only if a stripe was
+     * taken. Returns what the insert returns, or nothing when no free stripe had room (nothing was inserted or
+     * counted): then create the record through {@link #reserve}, which waits for a stripe or finds the store full.
+     * A failed insert (a unique value taken) counts nothing either: the statement is one transaction.
+     */
+    public <T> Optional<T> insertInAFreeStripe(String insertFromTook, Map<String, ?> insertParameters,
+            RowMapper<T> returned) {
+        if (TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("insertInAFreeStripe commits on its own: call it outside a transaction");
+        }
+        return jdbc.sql(TAKE_ONE_FROM_A_FREE_STRIPE + insertFromTook).params(capParameters())
+                .param("start", ThreadLocalRandom.current().nextInt(STRIPES)).params(insertParameters)
+                .query(returned).optional();
     }
 
     private void takeFree(Reservation taken, long n) {

@@ -74,9 +74,32 @@ class JdbcUserRepository implements UserRepository {
                 () -> DomainException.storeFull(User.RESOURCE_TYPE, "users", maxStored));
     }
 
+    /**
+     * A create without a request id is one statement when a stripe of the quota is free: counted and inserted in one
+     * round trip and one commit ({@link StoreQuota#insertInAFreeStripe}). Otherwise, with a request id, or inside a
+     * caller's transaction, a transaction: the key, the quota (waiting for a stripe if need be), the insert.
+     */
     @Override
     public User create(NewUser user, String requestId) {
+        if (requestId == null && !TransactionSynchronizationManager.isActualTransactionActive()) {
+            Optional<User> created = retryingDeadlocks(() -> createInOneStatement(user));
+            if (created.isPresent()) {
+                return created.get();
+            }
+        }
         return retryingDeadlocks(() -> transaction.execute(tx -> createOne(user, requestId)));
+    }
+
+    private Optional<User> createInOneStatement(NewUser user) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS); // what timestamptz keeps
+        try {
+            return quota.insertInAFreeStripe("INSERT INTO users (" + COLUMNS + ") "
+                    + "SELECT :id, :displayName, :email, :now, :now, nextval('user_versions') FROM took RETURNING "
+                    + COLUMNS, Map.of("id", ids.next(), "displayName", user.displayName(), "email", user.email(),
+                            "now", time(now)), USER);
+        } catch (DuplicateKeyException e) {
+            throw emailTaken(user.email());
+        }
     }
 
     @Override
