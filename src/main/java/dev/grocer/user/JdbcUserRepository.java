@@ -45,7 +45,7 @@ class JdbcUserRepository implements UserRepository {
 
     /** At most this many ids in one query, and this many such queries at once (docs/performance.md). */
     private static final int LOOKUP_BATCH = 128;
-    private static final int LOOKUPS_RUNNING = 4;
+    private static final int LOOKUPS_RUNNING = 2;
 
     private static final String COLUMNS = "id, display_name, email, create_time, update_time, version";
     private static final RowMapper<User> USER = (rs, row) -> new User(rs.getString("id"),
