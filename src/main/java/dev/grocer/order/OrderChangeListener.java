@@ -17,4 +17,10 @@ interface OrderChangeListener {
 
     /** Changes may have been lost on the way to this replica (its link to the others broke for a while). */
     void missed();
+
+    /**
+     * A change of order {@code id} reached this replica but could not be passed on (the store could not be read
+     * to complete it): that order's watchers may have missed it.
+     */
+    void missed(String id);
 }

@@ -112,6 +112,19 @@ final class OrderWatchers implements OrderChangeListener {
                         + " watch again to resume"));
     }
 
+    @Override
+    public void missed(String id) {
+        List<Subscriber<OrderEvent>> closing;
+        synchronized (locks.of(id)) {
+            Map<Subscriber<OrderEvent>, Long> watching = watchers.remove(id);
+            closing = watching == null ? List.of() : List.copyOf(watching.keySet());
+        }
+        DomainException reason = DomainException.unavailable("ORDER_EVENTS_MISSED",
+                "this server could not read a change of order '" + id + "' made through another replica, so this"
+                        + " watch may have missed it; watch again to resume");
+        closing.forEach(w -> w.close(reason));
+    }
+
     // Called with the order's lock held: queues the event for every watcher that has not seen it yet.
     private void deliver(OrderEvent event) {
         String id = event.order().id();

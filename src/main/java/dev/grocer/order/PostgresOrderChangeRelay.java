@@ -4,6 +4,9 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Function;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import dev.grocer.store.PostgresNotifications;
 
 /**
@@ -13,9 +16,12 @@ import dev.grocer.store.PostgresNotifications;
  *
  * <p>A notification holds at most 8000 bytes and an order up to 100 items, so it carries only what a change
  * can alter (status, address, update time, version); a replica that has watchers of the order adds the rest
- * (items, total, user, create time, which never change) from the store.
+ * (items, total, user, create time, which never change) from the store. If that read fails, the order's watchers
+ * are ended ({@link OrderChangeListener#missed(String)}) rather than left to miss the change unknowingly.
  */
 class PostgresOrderChangeRelay implements OrderChangeRelay {
+
+    private static final Logger log = LoggerFactory.getLogger(PostgresOrderChangeRelay.class);
 
     static final String CHANNEL = "grocer_orders";
 
@@ -41,7 +47,17 @@ class PostgresOrderChangeRelay implements OrderChangeRelay {
             if (!listener.wants(wire.id())) {
                 return;
             }
-            find.apply(wire.id()).ifPresent(order -> listener.changed(new OrderEvent(OrderChange.valueOf(wire.change()),
+            Optional<Order> found;
+            try {
+                found = find.apply(wire.id());
+            } catch (RuntimeException e) {
+                // The change is real (it committed) but cannot be passed on whole: the watchers must not just miss it.
+                log.warn("Could not read order {} to pass on a change from another replica ({}); its watchers are ended",
+                        wire.id(), e.getMessage());
+                listener.missed(wire.id());
+                return;
+            }
+            found.ifPresent(order -> listener.changed(new OrderEvent(OrderChange.valueOf(wire.change()),
                     new Order(order.id(), order.userId(), order.items(),
                             new Address(wire.street(), wire.number(), wire.city(), wire.postalCode()),
                             OrderStatus.valueOf(wire.status()), order.total(), order.createTime(),

@@ -73,6 +73,23 @@ class JdbcOrderRepositoryTest extends OrderRepositoryContract {
     }
 
     @Test
+    void aChangeThatCannotBeReadToPassOn_endsItsOrdersWatchers_insteadOfBeingDroppedUnseen() {
+        JdbcOrderRepository repository = newJdbcRepository(clock, 100);
+        Order placed = repository.create(groceries(ADA), totalOf(groceries(ADA)), null);
+        OrderRepositoryContract.RecordingListener heard = new OrderRepositoryContract.RecordingListener(id -> true);
+        // A replica whose store read fails while its listening connection stays up (say, its pool timed out).
+        new PostgresOrderChangeRelay(notifications).deliverTo(heard, id -> {
+            throw new org.springframework.jdbc.CannotGetJdbcConnectionException("connection is not available");
+        });
+
+        repository.update(placed.withAddress(WORK), OrderChange.ADDRESS_UPDATED);
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> heard.missedOrders().equals(List.of(placed.id())));
+        assertThat(heard.events()).isEmpty();
+    }
+
+    @Test
     void advanceDue_movesEachDueOrderOneStep_onlyAfterItsDelay_andAnnouncesIt() {
         JdbcOrderRepository repository = newJdbcRepository(clock, 100);
         OrderRepositoryContract.RecordingListener heard = new OrderRepositoryContract.RecordingListener(id -> true);

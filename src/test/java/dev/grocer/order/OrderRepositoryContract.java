@@ -170,6 +170,7 @@ abstract class OrderRepositoryContract {
     static final class RecordingListener implements OrderChangeListener {
         private final java.util.function.Predicate<String> wants;
         private final List<OrderEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final List<String> missedOrders = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         RecordingListener(java.util.function.Predicate<String> wants) {
             this.wants = wants;
@@ -177,6 +178,11 @@ abstract class OrderRepositoryContract {
 
         List<OrderEvent> events() {
             return List.copyOf(events);
+        }
+
+        /** The orders whose change could not be passed on. */
+        List<String> missedOrders() {
+            return List.copyOf(missedOrders);
         }
 
         @Override
@@ -192,6 +198,11 @@ abstract class OrderRepositoryContract {
         @Override
         public void missed() {
             throw new AssertionError("no change can be missed here");
+        }
+
+        @Override
+        public void missed(String id) {
+            missedOrders.add(id);
         }
     }
 
