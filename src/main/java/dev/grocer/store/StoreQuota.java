@@ -47,17 +47,21 @@ public final class StoreQuota {
     private static final String NO_STRIPE_OVER_ITS_CAP = "NOT EXISTS (SELECT 1 FROM store_quota o "
             + "WHERE o.resource = :resource AND o.stored > " + cap("o.stripe") + ")";
 
-    // Takes room from one stripe that no other transaction holds, starting the search at a random stripe so
-    // that creates spread over all of them; never waits.
-    private static final String TAKE_FREE_STRIPE = """
-            WITH pick AS (
+    // Picks one stripe with room that no other transaction holds, starting the search at a random stripe so that
+    // creates spread over all of them, and locks it; never waits. The first CTE of the statements below.
+    private static final String PICK_A_FREE_STRIPE = """
+            pick AS (
                 SELECT stripe, LEAST(:want, %1$s - stored) AS take FROM store_quota
                 WHERE resource = :resource AND stored < %1$s AND %2$s
                 ORDER BY (stripe + :start) %% %3$d LIMIT 1
-                FOR UPDATE SKIP LOCKED)
+                FOR UPDATE SKIP LOCKED)""".formatted(cap("stripe"), NO_STRIPE_OVER_ITS_CAP, STRIPES);
+
+    // Takes room from one stripe that no other transaction holds.
+    private static final String TAKE_FREE_STRIPE = "WITH " + PICK_A_FREE_STRIPE + """
+
             UPDATE store_quota q SET stored = q.stored + pick.take FROM pick
             WHERE q.resource = :resource AND q.stripe = pick.stripe
-            RETURNING q.stripe, pick.take""".formatted(cap("stripe"), NO_STRIPE_OVER_ITS_CAP, STRIPES);
+            RETURNING q.stripe, pick.take""";
 
     // Takes room from the lowest stripe above :after that has room, waiting for it if another transaction
     // holds it: stripes are waited for in increasing order only.
@@ -71,19 +75,15 @@ public final class StoreQuota {
             WHERE q.resource = :resource AND q.stripe = pick.stripe
             RETURNING q.stripe, pick.take""".formatted(cap("stripe"), NO_STRIPE_OVER_ITS_CAP);
 
-    // The first step of reserve(1) and the insert that it counts, as one statement: the row goes in only if a free
-    // stripe with room was taken (the INSERT selects FROM took).
-    private static final String TAKE_ONE_FROM_A_FREE_STRIPE = """
-            WITH pick AS (
-                SELECT stripe FROM store_quota
-                WHERE resource = :resource AND stored < %1$s AND %2$s
-                ORDER BY (stripe + :start) %% %3$d LIMIT 1
-                FOR UPDATE SKIP LOCKED),
+    // The first step of reserve(1) and the insert that it counts, as one statement (with :want = 1): the row goes in
+    // only if a free stripe with room was taken (the INSERT that follows selects FROM took).
+    private static final String TAKE_ONE_FROM_A_FREE_STRIPE = "WITH " + PICK_A_FREE_STRIPE + """
+            ,
             took AS (
-                UPDATE store_quota q SET stored = q.stored + 1 FROM pick
+                UPDATE store_quota q SET stored = q.stored + pick.take FROM pick
                 WHERE q.resource = :resource AND q.stripe = pick.stripe
                 RETURNING q.stripe)
-            """.formatted(cap("stripe"), NO_STRIPE_OVER_ITS_CAP, STRIPES);
+            """;
 
     private static final String REMOVE_FROM_FREE_STRIPE = """
             WITH pick AS (
@@ -184,7 +184,7 @@ public final class StoreQuota {
         if (TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalStateException("insertInAFreeStripe commits on its own: call it outside a transaction");
         }
-        return jdbc.sql(TAKE_ONE_FROM_A_FREE_STRIPE + insertFromTook).params(capParameters())
+        return jdbc.sql(TAKE_ONE_FROM_A_FREE_STRIPE + insertFromTook).params(capParameters()).param("want", 1)
                 .param("start", ThreadLocalRandom.current().nextInt(STRIPES)).params(insertParameters)
                 .query(returned).optional();
     }
