@@ -9,6 +9,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.event.EventListener;
 
+import io.micrometer.observation.ObservationRegistry;
+
 /**
  * Pretends to be the supermarket: every registered order moves PLACED -> PREPARING ->
  * OUT_FOR_DELIVERY -> DELIVERED, one step per {@code grocer.orders.fulfilment.step-delay}, unless it is
@@ -29,9 +31,12 @@ class FulfilmentSimulator implements DisposableBean {
         return thread;
     });
 
-    FulfilmentSimulator(OrderManagement orders, OrderProperties properties) {
+    private final ObservationRegistry observations;
+
+    FulfilmentSimulator(OrderManagement orders, OrderProperties properties, ObservationRegistry observations) {
         this.orders = orders;
         this.settings = properties.fulfilment();
+        this.observations = observations;
     }
 
     @EventListener
@@ -47,7 +52,7 @@ class FulfilmentSimulator implements DisposableBean {
 
     private void step(String orderId, OrderStatus from) {
         try {
-            Order advanced = orders.advance(orderId, from);
+            Order advanced = FulfilmentSteps.observe(observations, orderId, from, () -> orders.advance(orderId, from));
             if (advanced != null && !advanced.status().isFinal()) {
                 schedule(orderId, advanced.status());
             }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -22,6 +23,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import dev.grocer.common.DomainException;
 import dev.grocer.common.TimeOrderedIds;
 import dev.grocer.store.StoreQuota;
+import io.micrometer.observation.ObservationRegistry;
 
 /**
  * {@link OrderRepository} on PostgreSQL ({@code grocer.store=postgres}; schema in
@@ -48,9 +50,16 @@ class JdbcOrderRepository implements OrderRepository {
     private final TimeOrderedIds ids;
     private final StoreQuota quota;
     private final OrderChangeRelay changes;
+    private final ObservationRegistry observations;
 
     JdbcOrderRepository(JdbcClient jdbc, PlatformTransactionManager transactions, Clock clock,
             OrderProperties properties, OrderChangeRelay changes) {
+        this(jdbc, transactions, clock, properties, changes, ObservationRegistry.NOOP);
+    }
+
+    @Autowired
+    JdbcOrderRepository(JdbcClient jdbc, PlatformTransactionManager transactions, Clock clock,
+            OrderProperties properties, OrderChangeRelay changes, ObservationRegistry observations) {
         this.jdbc = jdbc;
         this.transaction = new TransactionTemplate(transactions);
         this.clock = clock;
@@ -59,6 +68,7 @@ class JdbcOrderRepository implements OrderRepository {
         this.quota = new StoreQuota(jdbc, transactions, "orders", maxStored,
                 () -> DomainException.storeFull(Order.RESOURCE_TYPE, "orders", maxStored));
         this.changes = changes;
+        this.observations = observations;
     }
 
     @Override
@@ -204,10 +214,12 @@ class JdbcOrderRepository implements OrderRepository {
             List<Order> advanced = new ArrayList<>(due.size());
             for (String id : due) {
                 Order current = findById(id).orElseThrow();
-                // Locked by this transaction since DUE_ORDERS: nobody can have changed it in between.
-                Order stepped = write(step.apply(current)).orElseThrow();
-                changes.send(new OrderEvent(OrderChange.STATUS_CHANGED, stepped));
-                advanced.add(stepped);
+                advanced.add(FulfilmentSteps.observe(observations, id, current.status(), () -> {
+                    // Locked by this transaction since DUE_ORDERS: nobody can have changed it in between.
+                    Order stepped = write(step.apply(current)).orElseThrow();
+                    changes.send(new OrderEvent(OrderChange.STATUS_CHANGED, stepped));
+                    return stepped;
+                }));
             }
             return advanced;
         });

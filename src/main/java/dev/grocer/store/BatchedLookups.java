@@ -54,7 +54,8 @@ public final class BatchedLookups<V> {
     }
 
     private final Function<Collection<String>, Map<String, V>> load;
-    private final DataSource dataSource;
+    /** The data source's {@link CallBoundDataSource}, however wrapped (tracing wraps it), or null. */
+    private final CallBoundDataSource callBound;
     private final int maxBatch;
     private final Semaphore running;
     private final ConcurrentLinkedQueue<Lookup<V>> queue = new ConcurrentLinkedQueue<>();
@@ -69,14 +70,23 @@ public final class BatchedLookups<V> {
     public BatchedLookups(Function<Collection<String>, Map<String, V>> load, DataSource dataSource, int maxBatch,
             int maxRunning) {
         this.load = load;
-        this.dataSource = dataSource;
+        this.callBound = callBound(dataSource);
         this.maxBatch = maxBatch;
         this.running = new Semaphore(maxRunning);
     }
 
+    private static CallBoundDataSource callBound(DataSource dataSource) {
+        try {
+            return dataSource.isWrapperFor(CallBoundDataSource.class) ? dataSource.unwrap(CallBoundDataSource.class)
+                    : null;
+        } catch (java.sql.SQLException e) {
+            return null;
+        }
+    }
+
     /** The record with this id, read in a batch with whatever other lookups are waiting. */
     public Optional<V> find(String id) {
-        Runnable leave = dataSource instanceof CallBoundDataSource bound ? bound.admit() : () -> {};
+        Runnable leave = callBound != null ? callBound.admit() : () -> {};
         try {
             Lookup<V> mine = new Lookup<>(id);
             queue.add(mine);

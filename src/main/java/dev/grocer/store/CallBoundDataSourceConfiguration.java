@@ -6,6 +6,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 
 import com.zaxxer.hikari.HikariDataSource;
 
@@ -24,7 +25,8 @@ class CallBoundDataSourceConfiguration {
     @Bean
     static BeanPostProcessor callBoundDataSource(ObjectProvider<CurrentCall> call,
             ObjectProvider<PostgresProperties> properties) {
-        return new BeanPostProcessor() {
+        // Ordered, so that it runs before any unordered post-processor that wraps the data source further (tracing's).
+        return new OrderedBeanPostProcessor() {
             @Override
             public Object postProcessAfterInitialization(Object bean, String beanName) {
                 if (bean instanceof HikariDataSource pool) {
@@ -34,5 +36,12 @@ class CallBoundDataSourceConfiguration {
                 return bean;
             }
         };
+    }
+
+    private interface OrderedBeanPostProcessor extends BeanPostProcessor, Ordered {
+        @Override
+        default int getOrder() {
+            return Ordered.LOWEST_PRECEDENCE;
+        }
     }
 }

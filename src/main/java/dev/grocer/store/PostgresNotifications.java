@@ -17,6 +17,8 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -26,7 +28,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * PostgreSQL's LISTEN/NOTIFY as the one channel between replicas (docs/store.md, "Replicas"): chat messages and
@@ -54,6 +58,12 @@ public class PostgresNotifications implements SmartLifecycle, HealthIndicator {
     public static final int MAX_PAYLOAD_BYTES = 7900;
 
     /**
+     * The field a notification's JSON object gains when its sender traces (a W3C {@code traceparent}), so that the
+     * delivery on every replica joins the trace of the write; replicas that do not know it ignore it.
+     */
+    static final String TRACE_FIELD = "traceparent";
+
+    /**
      * One channel's listener, called on the listening thread (so it must not block for long): {@code received}
      * with each notification's payload, {@code missed} when notifications may have been lost (the listening
      * connection broke and has just been restored).
@@ -69,6 +79,7 @@ public class PostgresNotifications implements SmartLifecycle, HealthIndicator {
     private final DataSourceProperties connection;
     private final JdbcClient jdbc;
     private final ObjectMapper json;
+    private final NotificationTracing tracing;
     private final Map<String, List<Listener>> listeners = new ConcurrentHashMap<>();
     private volatile boolean running;
     private volatile boolean listening;
@@ -76,10 +87,22 @@ public class PostgresNotifications implements SmartLifecycle, HealthIndicator {
     private volatile Connection current;
     private Thread thread;
 
+    @Autowired
+    public PostgresNotifications(DataSourceProperties connection, DataSource dataSource, ObjectMapper json,
+            ObjectProvider<NotificationTracing> tracing) {
+        this(connection, dataSource, json, tracing.getIfAvailable(() -> NotificationTracing.NONE));
+    }
+
     public PostgresNotifications(DataSourceProperties connection, DataSource dataSource, ObjectMapper json) {
+        this(connection, dataSource, json, NotificationTracing.NONE);
+    }
+
+    PostgresNotifications(DataSourceProperties connection, DataSource dataSource, ObjectMapper json,
+            NotificationTracing tracing) {
         this.connection = connection;
         this.jdbc = JdbcClient.create(dataSource);
         this.json = json;
+        this.tracing = tracing;
     }
 
     /**
@@ -88,7 +111,13 @@ public class PostgresNotifications implements SmartLifecycle, HealthIndicator {
      * starts, before this listens; a later registration LISTENs at once.
      */
     public <T> void listen(String channel, Class<T> type, Consumer<T> received, Runnable missed) {
-        listen(channel, new Listener(payload -> received.accept(read(payload, type, channel)), missed));
+        listen(channel, new Listener(payload -> {
+            JsonNode tree = read(payload, JsonNode.class, channel);
+            JsonNode trace = tree instanceof ObjectNode object ? object.remove(TRACE_FIELD) : null;
+            String carried = trace != null && trace.isString() ? trace.stringValue() : null;
+            T message = convert(tree, type, channel);
+            tracing.deliver(channel, carried, () -> received.accept(message));
+        }, missed));
     }
 
     private void listen(String channel, Listener listener) {
@@ -115,7 +144,18 @@ public class PostgresNotifications implements SmartLifecycle, HealthIndicator {
         requireChannelName(channel);
         String payload;
         try {
-            payload = json.writeValueAsString(message);
+            String trace = tracing.capture();
+            if (trace == null) {
+                payload = json.writeValueAsString(message);
+            } else {
+                JsonNode tree = json.valueToTree(message);
+                if (!(tree instanceof ObjectNode object) || object.has(TRACE_FIELD)) {
+                    throw new IllegalArgumentException("a notification is a JSON object without a \"" + TRACE_FIELD
+                            + "\" field of its own");
+                }
+                object.put(TRACE_FIELD, trace);
+                payload = json.writeValueAsString(object);
+            }
         } catch (JacksonException e) {
             throw new IllegalArgumentException("cannot write a " + message.getClass().getSimpleName() + " as JSON", e);
         }
@@ -268,6 +308,14 @@ public class PostgresNotifications implements SmartLifecycle, HealthIndicator {
         listening = true;
         lastError = null;
         return connection;
+    }
+
+    private <T> T convert(JsonNode tree, Class<T> type, String channel) {
+        try {
+            return json.treeToValue(tree, type);
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException("not a notification of " + channel + ": " + e.getOriginalMessage(), e);
+        }
     }
 
     private <T> T read(String payload, Class<T> type, String channel) {

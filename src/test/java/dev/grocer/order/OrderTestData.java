@@ -13,7 +13,7 @@ import dev.grocer.user.v1.User;
 import dev.grocer.user.v1.UserServiceGrpc.UserServiceBlockingStub;
 
 /** Orders and users for order tests; every user is new, so tests can filter by it. */
-final class OrderTestData {
+public final class OrderTestData {
 
     static final Address HOME = Address.newBuilder()
             .setStreet("Main Street").setNumber("12B").setCity("Springfield").setPostalCode("SW1A 1AA").build();
@@ -22,7 +22,7 @@ final class OrderTestData {
 
     private OrderTestData() {}
 
-    static User newUser(UserServiceBlockingStub users) {
+    public static User newUser(UserServiceBlockingStub users) {
         return users.createUser(CreateUserRequest.newBuilder().setUser(User.newBuilder()
                 .setDisplayName("Buyer").setEmail("buyer-" + UUID.randomUUID() + "@example.com")).build());
     }
@@ -36,7 +36,7 @@ final class OrderTestData {
     }
 
     /** Two apples at 1.25 and one bread at 3.10: 5.60 EUR. */
-    static RegisterOrderRequest groceries(String userId) {
+    public static RegisterOrderRequest groceries(String userId) {
         return RegisterOrderRequest.newBuilder().setOrder(Order.newBuilder()
                 .setUserId(userId)
                 .addItems(item("Apple", 2, eur(1, 250_000_000)))
