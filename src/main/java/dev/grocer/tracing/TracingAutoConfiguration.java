@@ -4,6 +4,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.annotation.Order;
 
@@ -20,12 +21,13 @@ import net.devh.boot.grpc.server.interceptor.GrpcGlobalServerInterceptor;
 /**
  * grocer's spans, on the OpenTelemetry SDK Spring Boot sets up when tracing is on (docs/operations.md,
  * "Tracing"): a server span per gRPC call, a span per statement on the PostgreSQL store, the trace carried across
- * replicas by their notifications. With {@code management.tracing.enabled=false} Boot makes no tracer provider and
- * none of this exists: no interceptor, no wrapped data source.
+ * replicas by their notifications. With {@code management.tracing.enabled=false} none of this exists: no interceptor,
+ * no wrapped data source, nothing done per call.
  */
 @AutoConfiguration(afterName = "org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure"
         + ".OpenTelemetryTracingAutoConfiguration")
 @ConditionalOnBean(SdkTracerProvider.class)
+@ConditionalOnBooleanProperty(name = "management.tracing.enabled", matchIfMissing = true)
 public class TracingAutoConfiguration {
 
     @Bean
