@@ -70,7 +70,7 @@ class TracingTest {
         receiver.clear();
     }
 
-    /** A caller's span: a trace id and span id of its own, sampled. */
+    /** A caller's span: a trace id and span id of its own. */
     record Caller(String traceId, String spanId) {
         static Caller random() {
             java.util.HexFormat hex = java.util.HexFormat.of();
@@ -226,5 +226,23 @@ class TracingTest {
         assertThat(steps).extracting(s -> s.attribute("order.status.from"))
                 .containsExactly("PLACED", "PREPARING", "OUT_FOR_DELIVERY");
         assertThat(steps).allSatisfy(s -> assertThat(s.parentSpanId()).isEmpty());
+    }
+
+    @Test
+    void probesAndScrapes_makeNoSpans() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        for (String path : List.of("/actuator/health/readiness", "/actuator/health/liveness", "/actuator/prometheus")) {
+            java.net.http.HttpResponse<String> response = http.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + server.httpPort() + path)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(path).isEqualTo(200);
+        }
+        Caller after = Caller.random();
+        with(GreeterServiceGrpc.newBlockingStub(channel), after).sayHello(SayHelloRequest.newBuilder().setName("After")
+                .build());
+
+        serverSpan(after);
+        assertThat(receiver.spans()).extracting(Received::name)
+                .containsExactly("grocer.greeter.v1.GreeterService/SayHello");
     }
 }
