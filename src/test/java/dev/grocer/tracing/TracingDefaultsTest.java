@@ -2,14 +2,25 @@ package dev.grocer.tracing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Test;
+import java.util.List;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import dev.grocer.greeter.v1.GreeterServiceGrpc;
+import dev.grocer.greeter.v1.SayHelloRequest;
 import dev.grocer.grpc.server.GrpcServerTracing;
 import dev.grocer.testing.TestServer;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.stub.MetadataUtils;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 
 /** What tracing does before anyone configures it, and when it is switched off. */
+@ExtendWith(OutputCaptureExtension.class)
 class TracingDefaultsTest {
 
     @Test
@@ -42,5 +53,26 @@ class TracingDefaultsTest {
             assertThat(context.getBeansOfType(GrpcServerTracing.class)).isEmpty();
             assertThat(context.getBeansOfType(dev.grocer.store.NotificationTracing.class)).isEmpty();
         }
+    }
+
+    @Test
+    void jsonLogs_carryTheCallsTraceAndSpanIds_evenWithNothingExported(CapturedOutput output) {
+        TracingTest.Caller caller = TracingTest.Caller.random();
+        try (TestServer server = TestServer.start("--logging.structured.format.console=ecs",
+                "--logging.level.dev.grocer.grpc.GrpcAccessLog=DEBUG")) {
+            ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext()
+                    .build();
+            try {
+                GreeterServiceGrpc.newBlockingStub(channel)
+                        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(caller.headers(true)))
+                        .sayHello(SayHelloRequest.newBuilder().setName("Json").build());
+            } finally {
+                channel.shutdownNow();
+            }
+        }
+        List<String> lines = output.getOut().lines().filter(line -> line.contains("GreeterService/SayHello")).toList();
+        // The call's trace (the caller's) and its own span, which nothing exports here: there is no endpoint.
+        assertThat(lines).singleElement().asString().contains("\"traceId\":\"" + caller.traceId() + "\"")
+                .containsPattern("\"spanId\":\"[0-9a-f]{16}\"").doesNotContain(caller.spanId());
     }
 }
