@@ -37,6 +37,7 @@ import dev.grocer.order.v1.Order;
 import dev.grocer.order.v1.OrderItem;
 import dev.grocer.order.v1.OrderServiceGrpc;
 import dev.grocer.order.v1.RegisterOrderRequest;
+import dev.grocer.testing.OtlpReceiver;
 import dev.grocer.user.v1.CreateUserRequest;
 import dev.grocer.user.v1.CreateUsersResponse;
 import dev.grocer.user.v1.GetUserRequest;
@@ -51,7 +52,9 @@ import io.grpc.stub.StreamObserver;
  * server and client streaming, memory per user, and the cost of a read with 1,000 and 1,000,000
  * records stored; then grocer with its users in memory, grocer with them in PostgreSQL and the same
  * statements through bare JDBC ({@link BareJdbc}) on the same database (GetUser and CreateUser, at several
- * concurrencies). A/B rounds alternate so drift of the machine falls on both. Prints a table and writes
+ * concurrencies); then the cost of tracing: grocer with tracing off, on at probability 0, and on at probability 1.0
+ * exporting to an OTLP/HTTP receiver in this process, beside bare grpc-java. A/B rounds alternate (the tracing
+ * phase's four sides turn) so drift of the machine falls on every side. Prints a table and writes
  * it as JSON under target/bench. Run it with {@code ./mvnw -Pbench verify} (settings: docs/performance.md).
  */
 public final class Bench {
@@ -68,7 +71,7 @@ public final class Bench {
     private final int streamUsers = Integer.getInteger("bench.streamUsers", 100_000);
     private final int scale = Integer.getInteger("bench.scale", 1_000_000);
     private final List<String> phases = List.of(
-            System.getProperty("bench.phases", "startup,unary,scale,postgres").split(","));
+            System.getProperty("bench.phases", "startup,unary,scale,postgres,tracing").split(","));
     private final int storeUsers = Integer.getInteger("bench.storeUsers", 10_000);
     private final boolean pgDiagnose = Boolean.getBoolean("bench.pgDiagnose");
     /** The postgres phase's points: calls in flight, and rounds of how long at each, per side. */
@@ -80,6 +83,7 @@ public final class Bench {
             .filter(s -> !s.isBlank()).toList();
     private final Map<String, Object> results = new LinkedHashMap<>();
     private final Map<String, Object> storeResults = new LinkedHashMap<>();
+    private final Map<String, Object> tracingResults = new LinkedHashMap<>();
     private final List<Row> table = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     /** The emails of CreateUser calls: every call a new one, whichever grocer it goes to. */
@@ -110,6 +114,10 @@ public final class Bench {
         if (phases.contains("postgres")) {
             results.put("postgres", storeResults);
             postgresPhase();
+        }
+        if (phases.contains("tracing")) {
+            results.put("tracing", tracingResults);
+            tracingPhase();
         }
         print();
         ObjectMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
@@ -507,6 +515,243 @@ public final class Bench {
         cpu[0] += side.cpuNanos() - process;
         cpu[1] += side.database().cpuNanos() - database;
         return result;
+    }
+
+    // --- the tracing phase: grocer with tracing off, on at probability 0, on at 1.0 and exported; bare -------
+
+    /** A side of the tracing phase: a server, its load generator and the users stored in it. */
+    private record TracingSide(String key, ServerProcess server, LoadGenerator load, List<String> ids) {}
+
+    /** The tracing phase's sides, in the order of the table's columns. */
+    private static final List<String> TRACING_SIDES = List.of("off", "p0", "p1", "bare");
+
+    private void tracingPhase() throws Exception {
+        List<String> off = List.of("--management.tracing.enabled=false");
+        List<String> p0 = List.of(); // grocer's default without an OTLP endpoint: probability 0
+        try (OtlpReceiver receiver = OtlpReceiver.start()) {
+            // An endpoint alone turns grocer's sampling probability to 1.0.
+            List<String> p1 = List.of("--management.opentelemetry.tracing.export.otlp.endpoint=" + receiver.endpoint());
+            Map<String, Object> settings = new LinkedHashMap<>();
+            settings.put("users", 1_000);
+            settings.put("connections", connections);
+            settings.put("inFlight", inFlight);
+            settings.put("rounds", rounds);
+            settings.put("duration", duration.toString());
+            settings.put("warmup", warmup.toString());
+            settings.put("order", "the four sides' order turns by one every round");
+            settings.put("grocerArgs", Map.of("off", off, "p0", p0, "p1", p1));
+            settings.put("receiver", "dev.grocer.testing.OtlpReceiver in the bench's own JVM (OTLP/HTTP, protobuf)");
+            tracingResults.put("settings", settings);
+            try (ServerProcess offServer = ServerProcess.start(ServerProcess.Kind.GROCER, jar, jvm,
+                            out.resolve("grocer-tracing-off.log"), off);
+                    ServerProcess p0Server = ServerProcess.start(ServerProcess.Kind.GROCER, jar, jvm,
+                            out.resolve("grocer-tracing-p0.log"), p0);
+                    ServerProcess p1Server = ServerProcess.start(ServerProcess.Kind.GROCER, jar, jvm,
+                            out.resolve("grocer-tracing-p1.log"), p1);
+                    ServerProcess bare = ServerProcess.start(ServerProcess.Kind.BARE, jar, jvm,
+                            out.resolve("bare-tracing.log"));
+                    LoadGenerator toOff = new LoadGenerator(offServer.port(), connections);
+                    LoadGenerator toP0 = new LoadGenerator(p0Server.port(), connections);
+                    LoadGenerator toP1 = new LoadGenerator(p1Server.port(), connections);
+                    LoadGenerator toBare = new LoadGenerator(bare.port(), connections)) {
+                List<TracingSide> sides = new ArrayList<>();
+                for (Object[] side : new Object[][] {{"off", offServer, toOff}, {"p0", p0Server, toP0},
+                        {"p1", p1Server, toP1}, {"bare", bare, toBare}}) {
+                    LoadGenerator load = (LoadGenerator) side[2];
+                    sides.add(new TracingSide((String) side[0], (ServerProcess) side[1], load,
+                            createUsers(load.channels().get(0), 1_000, "small").ids()));
+                }
+                // JIT-compile every side's call paths before any measured round, as grocerAndBare() does.
+                for (int i = 0; i < 3; i++) {
+                    for (TracingSide side : sides) {
+                        side.load().run(ch -> sayHello(ch), inFlight, warmup);
+                        side.load().run(getUser(side.ids()), inFlight, warmup);
+                    }
+                }
+                section(String.format(Locale.ROOT, "grocer with tracing off, on at probability 0, on at probability "
+                        + "1.0 exporting over OTLP/HTTP, and bare grpc-java (%d rounds of %s, %dx%d in flight, the "
+                        + "sides' order turning every round)", rounds, duration, connections, inFlight),
+                        List.of("off", "p=0", "p=1", "bare", "p0 / off", "p1 / off", "p0 / bare"), 4);
+                List<Map<String, Object>> targets = new ArrayList<>();
+                tracing("SayHello " + connections + "x" + inFlight, sides, receiver, side -> ch -> sayHello(ch),
+                        targets);
+                tracing("GetUser " + connections + "x" + inFlight + " (1k users)", sides, receiver,
+                        side -> getUser(side.ids()), targets);
+                tracingResults.put("targets", targets);
+                notes.add("Tracing targets (server CPU per call at probability 0 / off at most 1.03; grocer at "
+                        + "probability 0 calls/s / bare at least 0.95):");
+                for (Map<String, Object> target : targets) {
+                    notes.add(String.format(Locale.ROOT, "  %-72s %6s  met: %s", target.get("target"),
+                            ratio((Double) target.get("value")), target.get("met")));
+                }
+            }
+        }
+    }
+
+    /**
+     * Measures one call on the four sides in rounds whose order turns by one each round (off p0 p1 bare, p0 p1
+     * bare off, ...), records calls/s, server CPU per call, latency and the spans the receiver got per call of
+     * the exporting side, and adds the scenario's targets to {@code targets}.
+     */
+    private void tracing(String name, List<TracingSide> sides, OtlpReceiver receiver,
+            Function<TracingSide, Function<ManagedChannel, ? extends ListenableFuture<?>>> callOf,
+            List<Map<String, Object>> targets) throws InterruptedException {
+        List<Function<ManagedChannel, ListenableFuture<Object>>> calls = sides.stream()
+                .map(side -> anyResult(callOf.apply(side))).toList();
+        for (int s = 0; s < sides.size(); s++) {
+            sides.get(s).load().run(calls.get(s), inFlight, warmup);
+        }
+        // Only spans of the measured rounds count: wait for the warm-up's last batch, then forget them all.
+        settle(receiver);
+        receiver.clear();
+        long requestsBefore = receiver.requests();
+        int n = sides.size();
+        long[][] cpu = new long[rounds][n];
+        List<List<LoadGenerator.Result>> results = new ArrayList<>();
+        sides.forEach(side -> results.add(new ArrayList<>()));
+        for (int r = 0; r < rounds; r++) {
+            for (int i = 0; i < n; i++) {
+                int s = (r + i) % n;
+                TracingSide side = sides.get(s);
+                results.get(s).add(measured(side.server(), side.load(), calls.get(s), inFlight, cpu[r], s));
+            }
+        }
+        settle(receiver);
+        int spans = receiver.count();
+        long exports = receiver.requests() - requestsBefore;
+        receiver.clear();
+
+        LoadGenerator.Result[] all = new LoadGenerator.Result[n];
+        double[] cpuPerCall = new double[n];
+        for (int s = 0; s < n; s++) {
+            all[s] = merge(results.get(s));
+            long total = 0;
+            for (long[] round : cpu) {
+                total += round[s];
+            }
+            cpuPerCall[s] = total / 1e3 / all[s].calls();
+        }
+        // Per round, the ratios of that round's figures; their median beside the ratio of the totals.
+        double[][] roundRatios = new double[4][rounds]; // cpu p0/off, cpu p1/off, calls/s p0/off, calls/s p0/bare
+        for (int r = 0; r < rounds; r++) {
+            double[] perCall = new double[n];
+            double[] perSecond = new double[n];
+            for (int s = 0; s < n; s++) {
+                LoadGenerator.Result result = results.get(s).get(r);
+                perCall[s] = cpu[r][s] / 1e3 / result.calls();
+                perSecond[s] = result.callsPerSecond();
+            }
+            roundRatios[0][r] = perCall[1] / perCall[0];
+            roundRatios[1][r] = perCall[2] / perCall[0];
+            roundRatios[2][r] = perSecond[1] / perSecond[0];
+            roundRatios[3][r] = perSecond[1] / perSecond[3];
+        }
+        double[] perSecond = new double[n];
+        for (int s = 0; s < n; s++) {
+            perSecond[s] = all[s].callsPerSecond();
+        }
+        double[] errors = new double[n];
+        for (int s = 0; s < n; s++) {
+            errors[s] = all[s].errors();
+        }
+        Map<String, Object> callsRow = tracingRow(name + " calls/s", perSecond, "calls/s", true);
+        callsRow.put("roundMedian", Map.of("p0/off", median(roundRatios[2]), "p0/bare", median(roundRatios[3])));
+        Map<String, Object> cpuRow = tracingRow(name + " server CPU us/call", cpuPerCall,
+                "CPU microseconds per call, the server process's", true);
+        cpuRow.put("roundMedian", Map.of("p0/off", median(roundRatios[0]), "p1/off", median(roundRatios[1])));
+        for (int percentile : new int[] {50, 99}) {
+            double[] millis = new double[n];
+            for (int s = 0; s < n; s++) {
+                millis[s] = all[s].percentileMillis(percentile);
+            }
+            tracingRow(name + " p" + percentile + " ms", millis, "ms", true);
+        }
+        tracingRow(name + " errors", errors, "calls", false);
+        int exporting = TRACING_SIDES.indexOf("p1");
+        long made = all[exporting].calls() + all[exporting].errors();
+        Map<String, Object> spansRow = tracingRow(name + " spans received per call",
+                new double[] {Double.NaN, Double.NaN, spans / (double) made, Double.NaN},
+                "spans the OTLP receiver got per call made to the exporting grocer in the measured rounds", false);
+        spansRow.put("spans", spans);
+        spansRow.put("calls", made);
+        spansRow.put("exportRequests", exports);
+
+        double cpuP0 = cpuPerCall[1] / cpuPerCall[0];
+        double callsP0Bare = perSecond[1] / perSecond[3];
+        targets.add(target(name + ": CPU per call at probability 0 / off <= 1.03", cpuP0, cpuP0 <= 1.03));
+        targets.add(target(name + ": grocer (probability 0) calls/s / bare >= 0.95", callsP0Bare,
+                callsP0Bare >= 0.95));
+    }
+
+    /** A call as the load generator takes it whatever its response type (it only counts the responses). */
+    @SuppressWarnings("unchecked")
+    private static Function<ManagedChannel, ListenableFuture<Object>> anyResult(
+            Function<ManagedChannel, ? extends ListenableFuture<?>> call) {
+        return channel -> (ListenableFuture<Object>) call.apply(channel);
+    }
+
+    private static Map<String, Object> target(String target, double value, boolean met) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("target", target);
+        row.put("value", value);
+        row.put("met", met ? "yes" : "no");
+        return row;
+    }
+
+    /**
+     * Waits until the receiver has taken no span for 7 s: longer than the exporter's schedule delay (5 s), after
+     * which a batch smaller than a full one leaves anyway.
+     */
+    private static void settle(OtlpReceiver receiver) throws InterruptedException {
+        long quiet = TimeUnit.SECONDS.toNanos(7);
+        long giveUp = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        int last = receiver.count();
+        long since = System.nanoTime();
+        while (System.nanoTime() - since < quiet) {
+            if (System.nanoTime() > giveUp) {
+                throw new IllegalStateException("the OTLP receiver still takes spans after 2 minutes");
+            }
+            Thread.sleep(250);
+            int now = receiver.count();
+            if (now != last) {
+                last = now;
+                since = System.nanoTime();
+            }
+        }
+    }
+
+    /**
+     * A row of the tracing phase: {@code values} for off, p0, p1 and bare (NaN where a side has none), with
+     * (when {@code ratios}) p0 / off, p1 / off and p0 / bare. Returns the row's JSON, to add to.
+     */
+    private Map<String, Object> tracingRow(String name, double[] values, String unit, boolean ratios) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        for (int s = 0; s < values.length; s++) {
+            if (!Double.isNaN(values[s])) {
+                row.put(TRACING_SIDES.get(s), values[s]);
+            }
+        }
+        double[] ratioCells = ratios ? new double[] {values[1] / values[0], values[2] / values[0], values[1] / values[3]}
+                : new double[] {Double.NaN, Double.NaN, Double.NaN};
+        String[] ratioNames = {"p0/off", "p1/off", "p0/bare"};
+        for (int i = 0; i < ratioCells.length; i++) {
+            if (Double.isFinite(ratioCells[i])) {
+                row.put(ratioNames[i], ratioCells[i]);
+            }
+        }
+        row.put("unit", unit);
+        tracingResults.put(name, row);
+        List<String> cells = new ArrayList<>();
+        for (double value : values) {
+            cells.add(format(value));
+        }
+        for (double value : ratioCells) {
+            cells.add(ratio(value));
+        }
+        table.add(new Row(name, cells, 4, false));
+        System.out.printf(Locale.ROOT, "%-58s off %12s   p=0 %12s   p=1 %12s   bare %12s%n", name, format(values[0]),
+                format(values[1]), format(values[2]), format(values[3]));
+        return row;
     }
 
     // --- scenarios ---------------------------------------------------------------------------------------
