@@ -38,13 +38,14 @@ import io.opentelemetry.context.propagation.TextMapPropagator;
  * the server failed (UNKNOWN, DEADLINE_EXCEEDED, UNIMPLEMENTED, INTERNAL, UNAVAILABLE, DATA_LOSS). Neither the
  * status message nor any request field is recorded: they may hold what users sent.
  *
- * <p>Every callback of the call runs with the span current, so log lines written during it carry its trace and span
+ * <p>The callbacks of the call run with the span current, so log lines written during it carry its trace and span
  * ids, statements on the PostgreSQL store become its children, and a notification sent to the other replicas
- * carries it.
+ * carries it. A call that is not sampled and carries no caller's trace gets no span at all (the sampler's decision
+ * is all it costs), and so its log lines have no trace ids; a caller's trace, sampled or not, is always joined.
  *
  * <p>Written here rather than taken from Micrometer's observation interceptor or OpenTelemetry's gRPC
- * instrumentation for cost: a call that is not sampled allocates a span context and two wrappers, reads no header
- * but the three that start a trace, and records nothing (docs/performance.md, "Tracing").
+ * instrumentation for cost (docs/performance.md, "Tracing"): a call that is not traced reads no header but the
+ * three that start a trace, allocates one span context and is not wrapped.
  */
 public final class GrpcServerTracing implements ServerInterceptor {
 
@@ -83,10 +84,16 @@ public final class GrpcServerTracing implements ServerInterceptor {
     @Override
     public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(ServerCall<ReqT, RespT> call, Metadata headers,
             ServerCallHandler<ReqT, RespT> next) {
-        Context parent = carriesTrace(headers) ? propagator.extract(Context.root(), headers, HEADERS) : Context.root();
+        boolean carried = carriesTrace(headers);
+        Context parent = carried ? propagator.extract(Context.root(), headers, HEADERS) : Context.root();
         MethodDescriptor<ReqT, RespT> method = call.getMethodDescriptor();
         Span span = tracer.spanBuilder(method.getFullMethodName()).setParent(parent).setSpanKind(SpanKind.SERVER)
                 .startSpan();
+        if (!carried && !span.getSpanContext().isSampled()) {
+            // Not sampled, and no caller's trace to join: nothing would ever see this span, so the call runs
+            // without one (and its log lines without trace ids). This is what tracing costs a call it does not trace.
+            return next.startCall(call, headers);
+        }
         if (span.isRecording()) {
             span.setAttribute(RPC_SYSTEM, "grpc");
             span.setAttribute(RPC_SERVICE, method.getServiceName());
@@ -101,7 +108,8 @@ public final class GrpcServerTracing implements ServerInterceptor {
             traced.end(Status.Code.UNKNOWN, null);
             throw e;
         }
-        return new TracedListener<>(listener, context, traced);
+        return method.getType() == MethodDescriptor.MethodType.UNARY ? new TracedListener<>(listener, context, traced)
+                : new TracedStreamListener<>(listener, context, traced);
     }
 
     private static boolean carriesTrace(Metadata headers) {
@@ -180,10 +188,13 @@ public final class GrpcServerTracing implements ServerInterceptor {
         }
     }
 
-    /** Runs every callback of the call with its span current. */
-    private static final class TracedListener<ReqT> extends SimpleForwardingServerCallListener<ReqT> {
+    /**
+     * Runs the callbacks of a unary call with its span current: those where grocer's code runs (the request parsed,
+     * the method called). A unary method does nothing on ready or on complete, so those pass straight through.
+     */
+    private static class TracedListener<ReqT> extends SimpleForwardingServerCallListener<ReqT> {
 
-        private final Context context;
+        final Context context;
         private final TracedCall<ReqT, ?> call;
 
         TracedListener(ServerCall.Listener<ReqT> delegate, Context context, TracedCall<ReqT, ?> call) {
@@ -207,19 +218,27 @@ public final class GrpcServerTracing implements ServerInterceptor {
         }
 
         @Override
-        public void onReady() {
-            try (Scope ignored = context.makeCurrent()) {
-                super.onReady();
-            }
-        }
-
-        @Override
         public void onCancel() {
             try (Scope ignored = context.makeCurrent()) {
                 super.onCancel();
             } finally {
                 // The client cancelled or the deadline passed: the server never closes this call.
                 call.end(Status.Code.CANCELLED, null);
+            }
+        }
+    }
+
+    /** A streaming call's listener: its methods also work on ready (sending what waits) and on complete. */
+    private static final class TracedStreamListener<ReqT> extends TracedListener<ReqT> {
+
+        TracedStreamListener(ServerCall.Listener<ReqT> delegate, Context context, TracedCall<ReqT, ?> call) {
+            super(delegate, context, call);
+        }
+
+        @Override
+        public void onReady() {
+            try (Scope ignored = context.makeCurrent()) {
+                super.onReady();
             }
         }
 
