@@ -19,14 +19,18 @@ import dev.grocer.order.v1.OrderServiceGrpc;
 import dev.grocer.order.v1.WatchOrderRequest;
 import dev.grocer.order.v1.WatchOrderResponse;
 import dev.grocer.testing.OtlpReceiver;
+import dev.grocer.testing.RecordingObserver;
 import dev.grocer.testing.OtlpReceiver.Received;
 import dev.grocer.testing.TestReplicas;
 import dev.grocer.tracing.TracingTest.Caller;
+import dev.grocer.user.v1.ChatStreamRequest;
+import dev.grocer.user.v1.ChatStreamResponse;
 import dev.grocer.user.v1.CreateUserRequest;
 import dev.grocer.user.v1.GetUserRequest;
 import dev.grocer.user.v1.User;
 import dev.grocer.user.v1.UserServiceGrpc;
 import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
 
 /**
@@ -136,5 +140,45 @@ class TracingReplicasTest {
         List<Received> reads = receiver.await(s -> s.traceId().equals(caller.traceId())
                 && onWatcherReplica.spanId().equals(s.parentSpanId()), 1, WAIT);
         assertThat(reads).allSatisfy(read -> assertThat(read.attributes()).containsEntry("db.system", "postgresql"));
+    }
+
+    @Test
+    void aChatMessageSentOnOneReplica_isDeliveredOnBoth_inTheSendersTrace() throws InterruptedException {
+        RecordingObserver<ChatStreamRequest, ChatStreamResponse> bea = RecordingObserver.autoFlowControl();
+        StreamObserver<ChatStreamRequest> beaSends = UserServiceGrpc.newStub(replicas.channel(1)).chatStream(bea);
+        beaSends.onNext(ChatStreamRequest.newBuilder().setSender("Bea").setText("hi").build());
+        awaitMessages(bea, 1);
+        Caller caller = Caller.random();
+        RecordingObserver<ChatStreamRequest, ChatStreamResponse> ada = RecordingObserver.autoFlowControl();
+        StreamObserver<ChatStreamRequest> adaSends = with(UserServiceGrpc.newStub(replicas.channel(0)), caller)
+                .chatStream(ada);
+
+        adaSends.onNext(ChatStreamRequest.newBuilder().setSender("Ada").setText("hello from replica 0").build());
+        awaitMessages(bea, 2);
+        adaSends.onCompleted();
+        beaSends.onCompleted();
+        ada.awaitCompletion();
+        bea.awaitCompletion();
+
+        assertThat(bea.values().get(1).getText()).isEqualTo("hello from replica 0");
+        Received chat = receiver.awaitOne(s -> s.traceId().equals(caller.traceId())
+                && s.name().equals("grocer.user.v1.UserService/ChatStream"), WAIT);
+        List<Received> deliveries = receiver.await(s -> s.traceId().equals(caller.traceId())
+                && s.name().equals("grocer_chat process"), 2, WAIT);
+        assertThat(deliveries).hasSize(2).allSatisfy(delivery -> {
+            assertThat(delivery.parentSpanId()).isEqualTo(chat.spanId());
+            assertThat(delivery.attributes()).containsEntry("messaging.destination.name", "grocer_chat");
+            assertThat(delivery.toString()).doesNotContain("hello from replica 0");
+        });
+        assertThat(deliveries).extracting(d -> d.resource().get("service.instance.id"))
+                .containsExactlyInAnyOrder(instance(0), instance(1));
+    }
+
+    private static void awaitMessages(RecordingObserver<?, ?> observer, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (observer.values().size() < count) {
+            assertThat(System.nanoTime()).as("%d messages in time", count).isLessThan(deadline);
+            Thread.sleep(10);
+        }
     }
 }

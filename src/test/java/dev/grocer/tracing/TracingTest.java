@@ -12,9 +12,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
 
+import dev.grocer.GrocerApplication;
 import dev.grocer.greeter.v1.GreeterServiceGrpc;
 import dev.grocer.greeter.v1.SayHelloRequest;
 import dev.grocer.testing.OtlpReceiver;
@@ -244,5 +248,27 @@ class TracingTest {
         serverSpan(after);
         assertThat(receiver.spans()).extracting(Received::name)
                 .containsExactly("grocer.greeter.v1.GreeterService/SayHello");
+    }
+
+    @Test
+    void theClientProfile_sendsItsSpansAndItsTrace_soEachServerSpanIsItsChild() throws InterruptedException {
+        ConfigurableApplicationContext client = new SpringApplicationBuilder(GrocerApplication.class).profiles("client")
+                .run("--grocer.client.target=127.0.0.1:" + server.grpcPort(),
+                        "--management.opentelemetry.tracing.export.otlp.endpoint=" + receiver.endpoint(),
+                        "--management.opentelemetry.tracing.export.schedule-delay=50ms");
+        String clientInstance = client.getEnvironment()
+                .getProperty("management.opentelemetry.resource-attributes.service.instance.id");
+        assertThat(SpringApplication.exit(client)).isZero();
+
+        Received clientSpan = receiver.awaitOne(s -> s.span().getKind() == SpanKind.SPAN_KIND_CLIENT
+                && s.name().equals("grocer.user.v1.UserService/CreateUser"), WAIT);
+        Received serverSpan = receiver.awaitOne(s -> s.span().getKind() == SpanKind.SPAN_KIND_SERVER
+                && s.parentSpanId().equals(clientSpan.spanId()), WAIT);
+        assertThat(clientSpan.resource()).containsEntry("service.instance.id", clientInstance);
+        assertThat(serverSpan.traceId()).isEqualTo(clientSpan.traceId());
+        assertThat(serverSpan.name()).isEqualTo("grocer.user.v1.UserService/CreateUser");
+        assertThat(serverSpan.resource().get("service.instance.id")).isNotEqualTo(clientInstance)
+                .isEqualTo(server.context().getEnvironment()
+                        .getProperty("management.opentelemetry.resource-attributes.service.instance.id"));
     }
 }
