@@ -76,6 +76,9 @@ public final class BatchedLookups<V> {
     }
 
     private static CallBoundDataSource callBound(DataSource dataSource) {
+        if (dataSource == null) {
+            return null;
+        }
         try {
             return dataSource.isWrapperFor(CallBoundDataSource.class) ? dataSource.unwrap(CallBoundDataSource.class)
                     : null;

@@ -255,6 +255,11 @@ class DeadlinesTest {
     }
 
     private static CallBoundDataSource dataSource() {
-        return server.context().getBean(CallBoundDataSource.class);
+        try {
+            // The DataSource bean is CallBoundDataSource, wrapped once more by tracing's statement spans.
+            return server.context().getBean(javax.sql.DataSource.class).unwrap(CallBoundDataSource.class);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

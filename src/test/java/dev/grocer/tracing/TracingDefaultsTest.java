@@ -60,6 +60,9 @@ class TracingDefaultsTest {
         TracingTest.Caller caller = TracingTest.Caller.random();
         try (TestServer server = TestServer.start("--logging.structured.format.console=ecs",
                 "--logging.level.dev.grocer.grpc.GrpcAccessLog=DEBUG")) {
+            // Spring Boot passes the format to Logback as a system property, which would outlive this server and
+            // turn the logs of every later test in this JVM into JSON.
+            System.clearProperty("CONSOLE_LOG_STRUCTURED_FORMAT");
             ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext()
                     .build();
             try {

@@ -246,8 +246,9 @@ class TracingTest {
                 .build());
 
         serverSpan(after);
-        assertThat(receiver.spans()).extracting(Received::name)
-                .containsExactly("grocer.greeter.v1.GreeterService/SayHello");
+        // Only gRPC calls' spans (a late one of an earlier test's may arrive too): nothing of HTTP or security.
+        assertThat(receiver.spans()).extracting(Received::name).contains("grocer.greeter.v1.GreeterService/SayHello")
+                .allMatch(name -> name.startsWith("grocer."));
     }
 
     @Test
