@@ -46,6 +46,17 @@ final class StatementSampler implements Sampler {
         return false;
     }
 
+    /**
+     * Whether this sampler drops every span that starts a trace: Spring Boot's parent-based sampler at probability 0
+     * (what grocer defaults to without an endpoint). Then a call without a caller's trace needs no span at all.
+     */
+    boolean dropsEveryRoot() {
+        String description = delegate.getDescription();
+        return description.equals(Sampler.parentBased(Sampler.traceIdRatioBased(0.0)).getDescription())
+                || description.equals(Sampler.parentBased(Sampler.alwaysOff()).getDescription())
+                || description.equals(Sampler.alwaysOff().getDescription());
+    }
+
     @Override
     public String getDescription() {
         return "StatementSampler{" + delegate.getDescription() + "}";

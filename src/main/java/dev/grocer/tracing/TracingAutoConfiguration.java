@@ -6,14 +6,12 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Bean;
-import org.springframework.http.server.observation.ServerRequestObservationContext;
 import org.springframework.core.annotation.Order;
 
 import dev.grocer.grpc.server.GrpcInterceptorOrder;
 import dev.grocer.grpc.server.GrpcServerTracing;
 import dev.grocer.store.CallBoundDataSource;
 import dev.grocer.store.NotificationTracing;
-import io.micrometer.observation.ObservationPredicate;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.instrumentation.jdbc.datasource.JdbcTelemetry;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
@@ -35,20 +33,9 @@ public class TracingAutoConfiguration {
     @Bean
     @GrpcGlobalServerInterceptor
     @Order(GrpcInterceptorOrder.TRACING)
-    GrpcServerTracing grpcServerTracing(OpenTelemetry openTelemetry) {
-        return new GrpcServerTracing(openTelemetry);
-    }
-
-    /**
-     * Probes and scrapes are not observed: a Kubernetes probe every few seconds would otherwise be a trace of its own
-     * each time (with Spring Security's filter-chain spans inside, which {@code management.observations.enable.
-     * spring.security=false} in application.yml leaves out everywhere). Their {@code http.server.requests} series
-     * goes with them; grocer's HTTP side serves nothing else.
-     */
-    @Bean
-    ObservationPredicate actuatorRequestsUnobserved() {
-        return (name, context) -> !(context instanceof ServerRequestObservationContext request
-                && request.getCarrier().getRequestURI().startsWith("/actuator"));
+    GrpcServerTracing grpcServerTracing(OpenTelemetry openTelemetry, Sampler sampler) {
+        return new GrpcServerTracing(openTelemetry, sampler instanceof StatementSampler statements
+                && statements.dropsEveryRoot());
     }
 
     @Bean

@@ -44,8 +44,8 @@ import io.opentelemetry.context.propagation.TextMapPropagator;
  * is all it costs), and so its log lines have no trace ids; a caller's trace, sampled or not, is always joined.
  *
  * <p>Written here rather than taken from Micrometer's observation interceptor or OpenTelemetry's gRPC
- * instrumentation for cost (docs/performance.md, "Tracing"): a call that is not traced reads no header but the
- * three that start a trace, allocates one span context and is not wrapped.
+ * instrumentation for cost (docs/performance.md, "Tracing"): a call that is not traced looks for the three headers
+ * that carry a trace, asks the sampler (not even that at probability 0) and is not wrapped.
  */
 public final class GrpcServerTracing implements ServerInterceptor {
 
@@ -75,16 +75,25 @@ public final class GrpcServerTracing implements ServerInterceptor {
 
     private final Tracer tracer;
     private final TextMapPropagator propagator;
+    private final boolean rootsNeverSampled;
 
-    public GrpcServerTracing(OpenTelemetry openTelemetry) {
+    /**
+     * @param rootsNeverSampled whether the sampler drops every span that would start a trace (probability 0): a
+     *        call without a caller's trace then skips even the sampler's decision
+     */
+    public GrpcServerTracing(OpenTelemetry openTelemetry, boolean rootsNeverSampled) {
         this.tracer = openTelemetry.getTracer("dev.grocer.grpc");
         this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
+        this.rootsNeverSampled = rootsNeverSampled;
     }
 
     @Override
     public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(ServerCall<ReqT, RespT> call, Metadata headers,
             ServerCallHandler<ReqT, RespT> next) {
         boolean carried = carriesTrace(headers);
+        if (!carried && rootsNeverSampled) {
+            return next.startCall(call, headers);
+        }
         Context parent = carried ? propagator.extract(Context.root(), headers, HEADERS) : Context.root();
         MethodDescriptor<ReqT, RespT> method = call.getMethodDescriptor();
         Span span = tracer.spanBuilder(method.getFullMethodName()).setParent(parent).setSpanKind(SpanKind.SERVER)

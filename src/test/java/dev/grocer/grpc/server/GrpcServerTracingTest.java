@@ -68,13 +68,18 @@ class GrpcServerTracingTest {
     }
 
     private GreeterServiceGrpc.GreeterServiceBlockingStub start(Sampler sampler) throws Exception {
+        return start(sampler, false);
+    }
+
+    private GreeterServiceGrpc.GreeterServiceBlockingStub start(Sampler sampler, boolean rootsNeverSampled)
+            throws Exception {
         openTelemetry = OpenTelemetrySdk.builder()
                 .setTracerProvider(SdkTracerProvider.builder().setSampler(sampler)
                         .addSpanProcessor(SimpleSpanProcessor.create(new ListExporter())).build())
                 .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance())).build();
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name).directExecutor()
-                .addService(ServerInterceptors.intercept(new Greeter(), new GrpcServerTracing(openTelemetry)))
+                .addService(ServerInterceptors.intercept(new Greeter(), new GrpcServerTracing(openTelemetry, rootsNeverSampled)))
                 .build().start();
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();
         return GreeterServiceGrpc.newBlockingStub(channel);
@@ -170,6 +175,24 @@ class GrpcServerTracingTest {
 
         assertThat(exported).isEmpty();
         assertThat(seenByTheMethod.get().isValid()).isFalse();
+    }
+
+    @Test
+    void atProbabilityZero_aCallWithoutACallersTrace_skipsTheSampler_butACallersSampledTraceIsFollowed()
+            throws Exception {
+        var greeter = start(Sampler.parentBased(Sampler.traceIdRatioBased(0.0)), true);
+
+        greeter.sayHello(named("Ada"));
+        assertThat(seenByTheMethod.get().isValid()).isFalse();
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER),
+                "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+        greeter.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers)).sayHello(named("Ada"));
+
+        assertThat(exported).singleElement().satisfies(span -> {
+            assertThat(span.getTraceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+            assertThat(span.getParentSpanId()).isEqualTo("00f067aa0ba902b7");
+        });
     }
 
     @Test
