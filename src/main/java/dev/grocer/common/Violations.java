@@ -26,14 +26,25 @@ public final class Violations {
      * control characters. Returns the trimmed text.
      */
     public String singleLine(String raw, String field, int maxLength) {
+        // On every call's path: the messages are built only when they are needed, and no stream is made.
         String text = raw == null ? "" : raw.strip();
         int length = text.codePointCount(0, text.length());
-        if (check(length >= 1 && length <= maxLength, field,
-                "must be 1 to " + maxLength + " characters after trimming, was " + length)) {
-            check(text.codePoints().noneMatch(Character::isISOControl), field,
-                    "must not contain control characters (tabs, line breaks, ...)");
+        if (length < 1 || length > maxLength) {
+            add(field, "must be 1 to " + maxLength + " characters after trimming, was " + length);
+        } else if (hasControlCharacter(text)) {
+            add(field, "must not contain control characters (tabs, line breaks, ...)");
         }
         return text;
+    }
+
+    // Every ISO control character is in the Basic Multilingual Plane, and no half of a surrogate pair is one.
+    private static boolean hasControlCharacter(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (Character.isISOControl(text.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -42,9 +53,15 @@ public final class Violations {
      * @param whatItIs how to describe a valid value, e.g. "a user id as returned by CreateUser"
      */
     public boolean id(String id, String field, String whatItIs) {
-        return check(id != null && !id.isEmpty(), field, "is required")
-                && check(TimeOrderedIds.isCanonicalUuid(id), field,
-                        "must be " + whatItIs + " (a lower-case UUID), was '" + id + "'");
+        if (id == null || id.isEmpty()) {
+            add(field, "is required");
+            return false;
+        }
+        if (!TimeOrderedIds.isCanonicalUuid(id)) {
+            add(field, "must be " + whatItIs + " (a lower-case UUID), was '" + id + "'");
+            return false;
+        }
+        return true;
     }
 
     /**

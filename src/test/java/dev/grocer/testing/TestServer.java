@@ -40,6 +40,11 @@ public final class TestServer implements AutoCloseable {
         return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
     }
 
+    /** The {@code service.instance.id} its spans carry (a random UUID per server). */
+    public String instanceId() {
+        return context.getEnvironment().getProperty("management.opentelemetry.resource-attributes.service.instance.id");
+    }
+
     public ConfigurableApplicationContext context() {
         return context;
     }

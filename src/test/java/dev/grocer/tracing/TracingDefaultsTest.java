@@ -33,8 +33,7 @@ class TracingDefaultsTest {
                     .isEqualTo("StatementSampler{ParentBased{root:TraceIdRatioBased{0.000000},"
                             + "remoteParentSampled:AlwaysOnSampler,remoteParentNotSampled:AlwaysOffSampler,"
                             + "localParentSampled:AlwaysOnSampler,localParentNotSampled:AlwaysOffSampler}}");
-            assertThat(context.getEnvironment().getProperty("management.opentelemetry.resource-attributes"
-                    + ".service.instance.id")).hasSize(36);
+            assertThat(server.instanceId()).hasSize(36);
         }
     }
 

@@ -42,8 +42,7 @@ class TracingFulfilmentTest {
     }
 
     private static String instance(int replica) {
-        return replicas.server(replica).context().getEnvironment()
-                .getProperty("management.opentelemetry.resource-attributes.service.instance.id");
+        return replicas.server(replica).instanceId();
     }
 
     @Test

@@ -65,8 +65,7 @@ class TracingReplicasTest {
     }
 
     private static String instance(int replica) {
-        return replicas.server(replica).context().getEnvironment()
-                .getProperty("management.opentelemetry.resource-attributes.service.instance.id");
+        return replicas.server(replica).instanceId();
     }
 
     @Test

@@ -269,7 +269,6 @@ class TracingTest {
         assertThat(serverSpan.traceId()).isEqualTo(clientSpan.traceId());
         assertThat(serverSpan.name()).isEqualTo("grocer.user.v1.UserService/CreateUser");
         assertThat(serverSpan.resource().get("service.instance.id")).isNotEqualTo(clientInstance)
-                .isEqualTo(server.context().getEnvironment()
-                        .getProperty("management.opentelemetry.resource-attributes.service.instance.id"));
+                .isEqualTo(server.instanceId());
     }
 }
