@@ -1,5 +1,7 @@
 package dev.grocer.tracing;
 
+import javax.sql.DataSource;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -11,6 +13,7 @@ import org.springframework.core.annotation.Order;
 import dev.grocer.grpc.server.GrpcInterceptorOrder;
 import dev.grocer.grpc.server.GrpcServerTracing;
 import dev.grocer.store.CallBoundDataSource;
+import dev.grocer.store.CurrentCall;
 import dev.grocer.store.NotificationTracing;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.instrumentation.jdbc.datasource.JdbcTelemetry;
@@ -45,19 +48,23 @@ public class TracingAutoConfiguration {
 
     /**
      * Puts OpenTelemetry's JDBC instrumentation around the store's data source (outside {@link CallBoundDataSource},
-     * whose post-processor runs first), statements only, their text with the values taken out; and keeps statements
-     * outside any trace from starting one ({@link StatementSampler}).
+     * whose post-processor runs first), statements only, their text with the values taken out, for the connections
+     * that can be traced ({@link StatementTracingDataSource}); and keeps statements outside any trace from starting
+     * one ({@link StatementSampler}).
      */
     @Bean
-    static BeanPostProcessor tracedStatements(ObjectProvider<OpenTelemetry> openTelemetry) {
+    static BeanPostProcessor tracedStatements(ObjectProvider<OpenTelemetry> openTelemetry,
+            ObjectProvider<CurrentCall> call) {
         return new BeanPostProcessor() {
             @Override
             public Object postProcessAfterInitialization(Object bean, String beanName) {
                 if (bean instanceof CallBoundDataSource dataSource) {
-                    return JdbcTelemetry.builder(openTelemetry.getObject()).setDataSourceInstrumenterEnabled(false)
-                            .setStatementInstrumenterEnabled(true).setTransactionInstrumenterEnabled(true)
-                            .setQuerySanitizationEnabled(true).setCaptureQueryParameters(false).build()
-                            .wrap(dataSource);
+                    DataSource traced = JdbcTelemetry.builder(openTelemetry.getObject())
+                            .setDataSourceInstrumenterEnabled(false).setStatementInstrumenterEnabled(true)
+                            .setTransactionInstrumenterEnabled(true).setQuerySanitizationEnabled(true)
+                            .setCaptureQueryParameters(false).build().wrap(dataSource);
+                    return new StatementTracingDataSource(dataSource, traced,
+                            call.getIfAvailable(() -> CurrentCall.NONE));
                 }
                 if (bean instanceof Sampler sampler && !(bean instanceof StatementSampler)) {
                     return new StatementSampler(sampler);
