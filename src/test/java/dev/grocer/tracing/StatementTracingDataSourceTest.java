@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
 import java.sql.Statement;
-import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import javax.sql.DataSource;
 
@@ -15,17 +13,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.grocer.store.CurrentCall;
+import dev.grocer.testing.SpanList;
 import dev.grocer.testing.TestPostgres;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.instrumentation.jdbc.datasource.JdbcTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 
 /**
@@ -34,7 +31,30 @@ import io.opentelemetry.sdk.trace.samplers.Sampler;
  */
 class StatementTracingDataSourceTest {
 
-    private static final List<SpanData> exported = new CopyOnWriteArrayList<>();
+    private static final SpanList spanList = new SpanList();
+    private static final List<SpanData> exported = spanList.spans();
+    /** A gRPC call in progress, as the store sees one. */
+    private static final CurrentCall IN_A_CALL = new CurrentCall() {
+        @Override
+        public boolean active() {
+            return true;
+        }
+
+        @Override
+        public long nanosLeft() {
+            return NO_DEADLINE;
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return false;
+        }
+
+        @Override
+        public Runnable onCancel(Runnable action) {
+            return () -> {};
+        }
+    };
     private static TestPostgres postgres;
     private static OpenTelemetrySdk openTelemetry;
 
@@ -43,23 +63,7 @@ class StatementTracingDataSourceTest {
         postgres = TestPostgres.start();
         openTelemetry = OpenTelemetrySdk.builder().setTracerProvider(SdkTracerProvider.builder()
                 .setSampler(new StatementSampler(Sampler.parentBased(Sampler.alwaysOn())))
-                .addSpanProcessor(SimpleSpanProcessor.create(new SpanExporter() {
-                    @Override
-                    public CompletableResultCode export(Collection<SpanData> spans) {
-                        exported.addAll(spans);
-                        return CompletableResultCode.ofSuccess();
-                    }
-
-                    @Override
-                    public CompletableResultCode flush() {
-                        return CompletableResultCode.ofSuccess();
-                    }
-
-                    @Override
-                    public CompletableResultCode shutdown() {
-                        return CompletableResultCode.ofSuccess();
-                    }
-                })).build()).build();
+                .addSpanProcessor(SimpleSpanProcessor.create(spanList)).build()).build();
     }
 
     @AfterAll
@@ -69,27 +73,7 @@ class StatementTracingDataSourceTest {
     }
 
     private static DataSource dataSource(boolean inACall) {
-        CurrentCall call = new CurrentCall() {
-            @Override
-            public boolean active() {
-                return inACall;
-            }
-
-            @Override
-            public long nanosLeft() {
-                return NO_DEADLINE;
-            }
-
-            @Override
-            public boolean isCancelled() {
-                return false;
-            }
-
-            @Override
-            public Runnable onCancel(Runnable action) {
-                return () -> {};
-            }
-        };
+        CurrentCall call = inACall ? IN_A_CALL : CurrentCall.NONE;
         DataSource plain = postgres.dataSource();
         return new StatementTracingDataSource(plain, JdbcTelemetry.create(openTelemetry).wrap(plain), call);
     }

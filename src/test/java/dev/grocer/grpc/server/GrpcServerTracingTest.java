@@ -3,11 +3,10 @@ package dev.grocer.grpc.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
@@ -20,6 +19,7 @@ import com.google.rpc.ErrorInfo;
 import dev.grocer.greeter.v1.GreeterServiceGrpc;
 import dev.grocer.greeter.v1.SayHelloRequest;
 import dev.grocer.greeter.v1.SayHelloResponse;
+import dev.grocer.testing.SpanList;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Server;
@@ -32,18 +32,21 @@ import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
+import io.opentelemetry.sdk.trace.samplers.SamplingResult;
 
 /**
  * The server span's ending and status, through a real in-process server whose service fails on request, with the
@@ -51,7 +54,9 @@ import io.opentelemetry.sdk.trace.samplers.Sampler;
  */
 class GrpcServerTracingTest {
 
-    private final List<SpanData> exported = new CopyOnWriteArrayList<>();
+    private final SpanList spanList = new SpanList();
+    private final List<SpanData> exported = spanList.spans();
+    private final AtomicInteger samplerAsked = new AtomicInteger();
     private final AtomicReference<SpanContext> seenByTheMethod = new AtomicReference<>();
     private final CountDownLatch hanging = new CountDownLatch(1);
     private Server server;
@@ -74,8 +79,8 @@ class GrpcServerTracingTest {
     private GreeterServiceGrpc.GreeterServiceBlockingStub start(Sampler sampler, boolean rootsNeverSampled)
             throws Exception {
         openTelemetry = OpenTelemetrySdk.builder()
-                .setTracerProvider(SdkTracerProvider.builder().setSampler(sampler)
-                        .addSpanProcessor(SimpleSpanProcessor.create(new ListExporter())).build())
+                .setTracerProvider(SdkTracerProvider.builder().setSampler(counted(sampler))
+                        .addSpanProcessor(SimpleSpanProcessor.create(spanList)).build())
                 .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance())).build();
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name).directExecutor()
@@ -85,22 +90,21 @@ class GrpcServerTracingTest {
         return GreeterServiceGrpc.newBlockingStub(channel);
     }
 
-    private final class ListExporter implements SpanExporter {
-        @Override
-        public CompletableResultCode export(Collection<SpanData> spans) {
-            exported.addAll(spans);
-            return CompletableResultCode.ofSuccess();
-        }
+    /** The sampler, counting how often the SDK asks it. */
+    private Sampler counted(Sampler sampler) {
+        return new Sampler() {
+            @Override
+            public SamplingResult shouldSample(Context parent, String traceId, String name, SpanKind kind,
+                    Attributes attributes, List<LinkData> links) {
+                samplerAsked.incrementAndGet();
+                return sampler.shouldSample(parent, traceId, name, kind, attributes, links);
+            }
 
-        @Override
-        public CompletableResultCode flush() {
-            return CompletableResultCode.ofSuccess();
-        }
-
-        @Override
-        public CompletableResultCode shutdown() {
-            return CompletableResultCode.ofSuccess();
-        }
+            @Override
+            public String getDescription() {
+                return sampler.getDescription();
+            }
+        };
     }
 
     /** Answers by the name it is sent: "unavailable", "hang", or anything else for OK. */
@@ -184,11 +188,13 @@ class GrpcServerTracingTest {
 
         greeter.sayHello(named("Ada"));
         assertThat(seenByTheMethod.get().isValid()).isFalse();
+        assertThat(samplerAsked).hasValue(0);
         Metadata headers = new Metadata();
         headers.put(Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER),
                 "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
         greeter.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers)).sayHello(named("Ada"));
 
+        assertThat(samplerAsked).hasValue(1);
         assertThat(exported).singleElement().satisfies(span -> {
             assertThat(span.getTraceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
             assertThat(span.getParentSpanId()).isEqualTo("00f067aa0ba902b7");
