@@ -528,7 +528,7 @@ public final class Bench {
     private void tracingPhase() throws Exception {
         List<String> off = List.of("--management.tracing.enabled=false");
         List<String> p0 = List.of(); // grocer's default without an OTLP endpoint: probability 0
-        try (OtlpReceiver receiver = OtlpReceiver.start()) {
+        try (OtlpReceiver receiver = OtlpReceiver.counting()) {
             // An endpoint alone turns grocer's sampling probability to 1.0.
             List<String> p1 = List.of("--management.opentelemetry.tracing.export.otlp.endpoint=" + receiver.endpoint());
             Map<String, Object> settings = new LinkedHashMap<>();

@@ -79,18 +79,33 @@ public final class OtlpReceiver implements AutoCloseable {
     }
 
     private final HttpServer server;
+    private final boolean keep;
     private final List<Received> spans = new ArrayList<>();
+    private int count;
     private long requests;
 
-    private OtlpReceiver(HttpServer server) {
+    private OtlpReceiver(HttpServer server, boolean keep) {
         this.server = server;
+        this.keep = keep;
     }
 
-    /** Starts a receiver on a free loopback port. */
+    /** Starts a receiver on a free loopback port that keeps every span. */
     public static OtlpReceiver start() {
+        return start(true);
+    }
+
+    /**
+     * Starts a receiver that only counts the spans it decodes ({@link #count()}, {@link #requests()}), for load that
+     * would fill the heap with kept spans; {@link #spans()} stays empty.
+     */
+    public static OtlpReceiver counting() {
+        return start(false);
+    }
+
+    private static OtlpReceiver start(boolean keep) {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-            OtlpReceiver receiver = new OtlpReceiver(server);
+            OtlpReceiver receiver = new OtlpReceiver(server, keep);
             server.createContext("/v1/traces", receiver::handle);
             server.setExecutor(Executors.newSingleThreadExecutor(task -> {
                 Thread thread = new Thread(task, "otlp-receiver");
@@ -121,16 +136,21 @@ public final class OtlpReceiver implements AutoCloseable {
             }
             ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(body);
             List<Received> received = new ArrayList<>();
+            int decoded = 0;
             for (ResourceSpans resourceSpans : request.getResourceSpansList()) {
-                Map<String, String> resource = resource(resourceSpans.getResource());
+                Map<String, String> resource = keep ? resource(resourceSpans.getResource()) : Map.of();
                 for (ScopeSpans scope : resourceSpans.getScopeSpansList()) {
-                    for (Span span : scope.getSpansList()) {
-                        received.add(new Received(span, resource));
+                    decoded += scope.getSpansCount();
+                    if (keep) {
+                        for (Span span : scope.getSpansList()) {
+                            received.add(new Received(span, resource));
+                        }
                     }
                 }
             }
             synchronized (this) {
                 spans.addAll(received);
+                count += decoded;
                 requests++;
                 notifyAll();
             }
@@ -148,9 +168,9 @@ public final class OtlpReceiver implements AutoCloseable {
         return List.copyOf(spans);
     }
 
-    /** How many spans have been received. */
+    /** How many spans have been received (since the last {@link #clear()}). */
     public synchronized int count() {
-        return spans.size();
+        return count;
     }
 
     /** How many export requests have been received. */
@@ -161,6 +181,7 @@ public final class OtlpReceiver implements AutoCloseable {
     /** Forgets every span received so far. */
     public synchronized void clear() {
         spans.clear();
+        count = 0;
     }
 
     /**
