@@ -16,7 +16,6 @@ import org.springframework.core.task.VirtualThreadTaskExecutor;
 
 import dev.grocer.store.PostgresProperties;
 import dev.grocer.store.StoreEnvironmentPostProcessor;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import net.devh.boot.grpc.server.serverfactory.GrpcServerConfigurer;
 
 /**
@@ -43,11 +42,7 @@ class GrpcExecutorConfiguration {
     @Bean
     @ConditionalOnProperty(name = "grocer.grpc.direct-executor", havingValue = "true")
     GrpcServerConfigurer directExecutor() {
-        return builder -> {
-            if (builder instanceof NettyServerBuilder netty) {
-                netty.directExecutor();
-            }
-        };
+        return builder -> builder.directExecutor(); // the Netty server and the in-process one HTTP calls go through
     }
 
     @Bean

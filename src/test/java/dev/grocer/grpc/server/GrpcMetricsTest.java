@@ -32,7 +32,6 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
-import io.micrometer.core.instrument.binder.grpc.MetricCollectingServerInterceptor;
 import net.devh.boot.grpc.server.interceptor.GlobalServerInterceptorRegistry;
 import net.devh.boot.grpc.server.scope.GrpcRequestScope;
 
@@ -51,7 +50,7 @@ class GrpcMetricsTest {
     private static String series(String metric, String method, String type, String service, String status) {
         return "grpc_server_" + metric + "{application=\"grocer\",method=\"" + method + "\",methodType=\""
                 + type + "\",service=\"" + service + "\"" + (status == null ? "" : ",statusCode=\"" + status + "\"")
-                + "}";
+                + ",transport=\"grpc\"}";
     }
 
     private static String calls(String method, String type, String service, String status) {
@@ -200,7 +199,7 @@ class GrpcMetricsTest {
         }
         assertThat(interceptors.getServerInterceptors())
                 .noneMatch(GrpcRequestScope.class::isInstance)
-                .anyMatch(MetricCollectingServerInterceptor.class::isInstance)
+                .anyMatch(GrpcMetricsConfiguration.TransportMetrics.class::isInstance)
                 .anyMatch(InFlightCalls.class::isInstance);
     }
 

@@ -202,11 +202,16 @@ class GrpcPlatformTest {
         // Not exposed, and refused by the HTTP security filter even if someone exposed them by mistake.
         for (String closed : List.of("/actuator/env", "/actuator/beans", "/actuator/configprops",
                 "/actuator/heapdump", "/actuator/threaddump", "/actuator/loggers", "/actuator/mappings",
-                "/actuator/shutdown", "/anything-else")) {
+                "/actuator/shutdown", "/actuator/anything-else")) {
             ResponseEntity<String> response = http.getForEntity(closed, String.class);
             assertThat(response.getStatusCode()).as(closed).isEqualTo(HttpStatus.FORBIDDEN);
-            assertThat(response.getBody()).as(closed).isNull();
+            // Spring Boot's error body, which says no more than the status.
+            assertThat(response.getBody()).as(closed).matches("\\{\"timestamp\":\"[^\"]+\",\"status\":403,"
+                    + "\"error\":\"Forbidden\",\"path\":\"" + closed + "\"}");
         }
+        // Outside actuator the paths are the application's (the API, gRPC-Web, the page): one that is none of
+        // them is not found, rather than forbidden.
+        assertThat(http.getForEntity("/anything-else", String.class).getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
     }
 
     /** The status code of a failed call, for calls whose errors carry no grocer details. */

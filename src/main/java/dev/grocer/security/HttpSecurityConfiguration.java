@@ -1,5 +1,6 @@
 package dev.grocer.security;
 
+import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointProperties;
 import org.springframework.boot.actuate.info.InfoEndpoint;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
@@ -7,6 +8,7 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.export.promethe
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
@@ -15,21 +17,28 @@ import org.springframework.security.web.SecurityFilterChain;
  * The HTTP side: Spring Security is on the class path for the gRPC tokens, and Spring Boot would otherwise
  * put every HTTP request behind a generated password, probes included. Health (with its liveness and
  * readiness groups), info, Prometheus and the actuator index stay open, as probes and scrapers call them
- * without credentials; every other path is refused (403), even an endpoint someone exposes by mistake.
+ * without credentials; every other actuator endpoint is refused (403), even one someone exposes by mistake.
+ * The rest is the application's own: the HTTP API and gRPC-Web ({@code dev.grocer.http}), whose calls meet the
+ * same token check as over gRPC (they are gRPC calls by then: {@link GrpcSecurityConfiguration}), and the page.
+ * Cross-origin requests are allowed from {@code grocer.http.cors.allowed-origins} only (none by default).
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-class ActuatorSecurityConfiguration {
+class HttpSecurityConfiguration {
 
     @Bean
-    SecurityFilterChain actuatorSecurity(HttpSecurity http) throws Exception {
+    SecurityFilterChain httpSecurity(HttpSecurity http, WebEndpointProperties endpoints) throws Exception {
         return http
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers(EndpointRequest.to(HealthEndpoint.class, InfoEndpoint.class,
                                 PrometheusScrapeEndpoint.class)).permitAll()
                         .requestMatchers(EndpointRequest.toLinks()).permitAll()
-                        .anyRequest().denyAll())
-                // Read-only endpoints, no sessions, no browser forms.
+                        .requestMatchers(EndpointRequest.toAnyEndpoint()).denyAll()
+                        .requestMatchers(endpoints.getBasePath() + "/**").denyAll() // endpoints not exposed too
+                        .anyRequest().permitAll())
+                .cors(Customizer.withDefaults()) // the CorsConfigurationSource of dev.grocer.http, if it is on
+                // No sessions and no cookies: a token travels in the authorization header, which a forged
+                // cross-site form cannot set, so there is nothing for CSRF protection to guard.
                 .csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(cache -> cache.disable())
