@@ -37,7 +37,7 @@ final class BadHttpRequest extends Exception {
 
     /** A body that is not JSON for the request, or a value a field cannot take. */
     static BadHttpRequest body(HttpRoute route, String problem) {
-        return new BadHttpRequest(400, status(Code.INVALID_ARGUMENT, "the request is not valid JSON for "
+        return new BadHttpRequest(400, status(Code.INVALID_ARGUMENT, "the request cannot be read as "
                 + route.requestPrototype().getDescriptorForType().getFullName() + ": " + problem,
                 "MALFORMED_REQUEST", Map.of("method", route.method().getFullMethodName())).build());
     }
@@ -67,6 +67,12 @@ final class BadHttpRequest extends Exception {
     static BadHttpRequest mediaType(String sent, String expected) {
         return new BadHttpRequest(415, status(Code.INVALID_ARGUMENT, "the request body is " + sent
                 + "; send it as " + expected, "UNSUPPORTED_MEDIA_TYPE", Map.of("content_type", sent)).build());
+    }
+
+    /** A JSON body that is not UTF-8. */
+    static BadHttpRequest notUtf8() {
+        return new BadHttpRequest(400, status(Code.INVALID_ARGUMENT, "the request body is not valid UTF-8; send JSON"
+                + " as UTF-8", "MALFORMED_REQUEST", Map.of()).build());
     }
 
     /** A body over the limit. */

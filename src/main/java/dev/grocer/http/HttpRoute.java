@@ -1,5 +1,7 @@
 package dev.grocer.http;
 
+import java.io.IOException;
+import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +18,9 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -121,7 +126,8 @@ record HttpRoute(
     }
 
     /**
-     * The request message for an HTTP request to this route.
+     * The request message for an HTTP request to this route. Everything goes through one JSON tree and one
+     * {@link JsonFormat} parse, so path and query values get the JSON mapping's conversions and errors.
      *
      * @param pathValues the values of the path variables, {@code p0} ... (decoded)
      * @param query the query parameters (decoded)
@@ -132,33 +138,19 @@ record HttpRoute(
     Message request(Map<String, String> pathValues, MultiValueMap<String, String> query, String body)
             throws BadHttpRequest {
         Message.Builder request = requestPrototype.newBuilderForType();
+        JsonObject root = new JsonObject();
+        if (!body.isBlank()) {
+            JsonElement sent = strictJson(body);
+            if ("*".equals(this.body)) {
+                if (!sent.isJsonObject()) {
+                    throw BadHttpRequest.body(this, "the body must be a JSON object");
+                }
+                root = sent.getAsJsonObject();
+            } else {
+                root.add(this.body, sent);
+            }
+        }
         try {
-            if (pathFields.isEmpty() && query.isEmpty()) {
-                // The common case (a create, a list without parameters): the body straight into the message.
-                if (!body.isBlank()) {
-                    if ("*".equals(this.body)) {
-                        JSON.merge(body, request);
-                    } else {
-                        FieldDescriptor field = request.getDescriptorForType().findFieldByName(this.body);
-                        Message.Builder value = request.newBuilderForField(field);
-                        JSON.merge(body, value);
-                        request.setField(field, value.build());
-                    }
-                }
-                return request.build();
-            }
-            JsonObject root = new JsonObject();
-            if (!body.isBlank()) {
-                JsonElement sent = JsonParser.parseString(body);
-                if ("*".equals(this.body)) {
-                    if (!sent.isJsonObject()) {
-                        throw BadHttpRequest.body(this, "the body must be a JSON object");
-                    }
-                    root = sent.getAsJsonObject();
-                } else {
-                    root.add(this.body, sent);
-                }
-            }
             for (Map.Entry<String, List<String>> parameter : query.entrySet()) {
                 addQueryParameter(root, parameter.getKey(), parameter.getValue());
             }
@@ -168,8 +160,39 @@ record HttpRoute(
             JSON.merge(root.toString(), request);
             return request.build();
         } catch (InvalidProtocolBufferException | JsonParseException | IllegalStateException e) {
-            throw BadHttpRequest.body(this, e.getMessage());
+            throw BadHttpRequest.body(this, describe(e));
         }
+    }
+
+    /**
+     * The body as a JSON tree, read strictly (RFC 8259: no comments, single quotes or unquoted names, one value),
+     * where protobuf's own parser would be lenient.
+     */
+    private JsonElement strictJson(String body) throws BadHttpRequest {
+        JsonReader reader = new JsonReader(new StringReader(body));
+        reader.setStrictness(Strictness.STRICT);
+        try {
+            JsonElement value = JsonParser.parseReader(reader);
+            if (reader.peek() != JsonToken.END_DOCUMENT) {
+                throw BadHttpRequest.body(this, "the body holds more than one JSON value");
+            }
+            return value;
+        } catch (JsonParseException | IOException e) {
+            throw BadHttpRequest.body(this, describe(e));
+        }
+    }
+
+    /** The parser's own words, without exception class names or the links Gson appends. */
+    private static String describe(Exception error) {
+        Throwable innermost = error;
+        while (!(innermost instanceof InvalidProtocolBufferException) && innermost.getCause() != null && innermost.getCause() != innermost) {
+            innermost = innermost.getCause();
+        }
+        String message = innermost.getMessage() == null ? "unreadable" : innermost.getMessage();
+        int newline = message.indexOf('\n');
+        message = newline < 0 ? message : message.substring(0, newline);
+        return message.replace("Use JsonReader.setStrictness(Strictness.LENIENT) to accept malformed JSON",
+                "malformed JSON");
     }
 
     private void addQueryParameter(JsonObject root, String name, List<String> values) throws BadHttpRequest {

@@ -43,7 +43,7 @@ final class RequestBodies {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
         } catch (CharacterCodingException e) {
-            throw BadHttpRequest.mediaType("not valid UTF-8", "UTF-8 JSON");
+            throw BadHttpRequest.notUtf8();
         }
     }
 
