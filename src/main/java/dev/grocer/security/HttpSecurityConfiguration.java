@@ -37,6 +37,10 @@ class HttpSecurityConfiguration {
                         .requestMatchers(endpoints.getBasePath() + "/**").denyAll() // endpoints not exposed too
                         .anyRequest().permitAll())
                 .cors(Customizer.withDefaults()) // the CorsConfigurationSource of dev.grocer.http, if it is on
+                // No anonymous authentication on the request thread: an HTTP API call runs the gRPC security
+                // interceptors on that thread, which would take it for the caller's and refuse a call without a
+                // token as TOKEN_INVALID rather than TOKEN_MISSING.
+                .anonymous(anonymous -> anonymous.disable())
                 // No sessions and no cookies: a token travels in the authorization header, which a forged
                 // cross-site form cannot set, so there is nothing for CSRF protection to guard.
                 .csrf(csrf -> csrf.disable())

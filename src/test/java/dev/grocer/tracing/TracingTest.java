@@ -120,6 +120,26 @@ class TracingTest {
         assertThat(span.span().getStatus().getCode()).isEqualTo(StatusCode.STATUS_CODE_UNSET);
     }
     @Test
+    void anHttpJsonCall_isTheHttpRequestsSpanWithTheCallsServerSpanAsItsChild() throws InterruptedException {
+        Caller caller = Caller.random();
+        dev.grocer.testing.HttpApi.Reply reply = new dev.grocer.testing.HttpApi(server.httpPort())
+                .get("/v1:sayHello?name=Ada", "traceparent", caller.traceparent(true));
+        assertThat(reply.status()).isEqualTo(200);
+
+        Received http = receiver.awaitOne(s -> s.traceId().equals(caller.traceId())
+                && s.parentSpanId().equals(caller.spanId()), WAIT);
+        Received call = receiver.awaitOne(s -> s.traceId().equals(caller.traceId())
+                && s.name().equals("grocer.greeter.v1.GreeterService/SayHello"), WAIT);
+        assertThat(receiver.spans().stream().filter(s -> s.traceId().equals(caller.traceId()))).hasSize(2);
+        assertThat(http.span().getKind()).isEqualTo(SpanKind.SPAN_KIND_SERVER);
+        assertThat(http.name()).isEqualTo("http get /v1:sayHello");
+        assertThat(call.name()).isEqualTo("grocer.greeter.v1.GreeterService/SayHello");
+        assertThat(call.spanId()).isNotEqualTo(http.spanId());
+        assertThat(call.parentSpanId()).isEqualTo(http.spanId());
+        assertThat(call.attributes()).containsEntry("rpc.grpc.status_code", "0");
+    }
+
+    @Test
     void aServerStream_isOneSpanThatEndsWithTheStream() throws InterruptedException {
         UserServiceGrpc.UserServiceBlockingStub users = UserServiceGrpc.newBlockingStub(channel);
         for (int i = 0; i < 3; i++) {
