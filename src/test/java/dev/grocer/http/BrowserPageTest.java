@@ -74,7 +74,7 @@ class BrowserPageTest {
     static void start() {
         // Fail, not skip: whoever runs the browser profile wants these tests run.
         assertThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER))
-                .as("the browser tests need %s and %s: on Debian or Ubuntu, apt-get install chromium chromium-driver; "
+                .as("the browser tests need %s and %s: on Debian, apt-get install chromium chromium-driver; "
                         + "elsewhere set -Dgrocer.browser.chromium and -Dgrocer.browser.chromedriver", CHROMIUM,
                         CHROMEDRIVER)
                 .isTrue();
