@@ -17,17 +17,19 @@ async function call(method, path, body) {
     headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  const text = await response.text();
-  let json = {};
+  if (!response.ok) {
+    throw await errorOf(response);
+  }
+  return response.json();
+}
+
+async function errorOf(response) {
   try {
-    json = text ? JSON.parse(text) : {};
+    return new ApiError(await response.json(), response.status);
   } catch {
     // Not grocer's JSON (e.g. a proxy's error page): the HTTP status is all there is to show.
+    return new ApiError({}, response.status);
   }
-  if (!response.ok) {
-    throw new ApiError(json, response.status);
-  }
-  return json;
 }
 
 /**
@@ -48,11 +50,19 @@ function follow(path, { onMessage, onEnd = () => {}, onError }) {
       onEnd();
     }
   });
-  source.onerror = () => {
-    // CLOSED: the server refused the stream before it began (an HTTP error; EventSource does not show its
-    // body). CONNECTING: the connection dropped mid-stream and the browser is retrying by itself.
+  source.onerror = async () => {
+    // CONNECTING: the connection dropped mid-stream and the browser is retrying by itself. CLOSED: the server
+    // refused the stream before it began, with an HTTP error whose body EventSource does not show; asking once
+    // more with fetch reads the server's Status.
     if (source.readyState === EventSource.CLOSED) {
-      onError(new Error(`${path} could not be followed (the server refused it)`));
+      const again = new AbortController();
+      const response = await fetch(path, { signal: again.signal }).catch(() => null);
+      if (response && !response.ok) {
+        onError(await errorOf(response));
+      } else {
+        again.abort(); // the second try streams after all: it is not read
+        onError(new Error(`${path} could not be followed`));
+      }
     }
   };
   return source;
