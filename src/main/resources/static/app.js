@@ -22,8 +22,8 @@ const state = {
   users: new Map(), // id -> User, as listed
   pickedUserId: null,
   usersStream: null,
-  order: null, // the order shown, as last reported
-  watch: null, // its EventSource
+  orderId: null, // the order shown
+  watch: null, // its WatchOrder stream (an EventSource)
 };
 
 function showError(error) {
@@ -133,7 +133,7 @@ async function onRegisterOrder(event) {
 
 function showOrder(order) {
   state.watch?.close();
-  state.order = order;
+  state.orderId = order.id;
   $('order-id').textContent = order.id;
   $('order-total').textContent = formatMoney(order.total);
   $('timeline').replaceChildren();
@@ -150,7 +150,7 @@ function showOrder(order) {
 function addStatus(order) {
   const timeline = $('timeline');
   const last = timeline.lastElementChild?.dataset.status;
-  if (order.id !== state.order.id || (last && rank(order.status) <= rank(last))) {
+  if (order.id !== state.orderId || (last && rank(order.status) <= rank(last))) {
     return;
   }
   const item = document.createElement('li');
@@ -167,7 +167,7 @@ function addStatus(order) {
 async function onCancelOrder() {
   clearError();
   try {
-    addStatus(await cancelOrder(state.order.id));
+    addStatus(await cancelOrder(state.orderId));
   } catch (error) {
     showError(error);
   }
