@@ -71,7 +71,7 @@ public final class Bench {
     private final int streamUsers = Integer.getInteger("bench.streamUsers", 100_000);
     private final int scale = Integer.getInteger("bench.scale", 1_000_000);
     private final List<String> phases = List.of(
-            System.getProperty("bench.phases", "startup,unary,scale,postgres,tracing").split(","));
+            System.getProperty("bench.phases", "startup,unary,scale,postgres,tracing,http").split(","));
     private final int storeUsers = Integer.getInteger("bench.storeUsers", 10_000);
     private final boolean pgDiagnose = Boolean.getBoolean("bench.pgDiagnose");
     /** The postgres phase's points: calls in flight, and rounds of how long at each, per side. */
@@ -84,6 +84,7 @@ public final class Bench {
     private final Map<String, Object> results = new LinkedHashMap<>();
     private final Map<String, Object> storeResults = new LinkedHashMap<>();
     private final Map<String, Object> tracingResults = new LinkedHashMap<>();
+    private final Map<String, Object> httpResults = new LinkedHashMap<>();
     private final List<Row> table = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     /** The emails of CreateUser calls: every call a new one, whichever grocer it goes to. */
@@ -118,6 +119,10 @@ public final class Bench {
         if (phases.contains("tracing")) {
             results.put("tracing", tracingResults);
             tracingPhase();
+        }
+        if (phases.contains("http")) {
+            results.put("http", httpResults);
+            httpPhase();
         }
         print();
         ObjectMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
@@ -681,6 +686,113 @@ public final class Bench {
         targets.add(target(name + ": CPU per call at probability 0 / off <= 1.03", cpuP0, cpuP0 <= 1.03));
         targets.add(target(name + ": grocer (probability 0) calls/s / bare >= 0.95", callsP0Bare,
                 callsP0Bare >= 0.95));
+    }
+
+    // --- the http phase: GetUser on one grocer over gRPC, HTTP/JSON and gRPC-Web ----------------------------
+
+    /** The http phase's sides, in the order of the table's columns. */
+    private static final List<String> HTTP_SIDES = List.of("grpc", "http-json", "grpc-web");
+
+    /**
+     * GetUser on one grocer (memory store) by gRPC, by HTTP/JSON ({@code GET /v1/users/{id}}) and by gRPC-Web, in
+     * rounds whose order turns; the same number of calls in flight on each (HTTP/1.1: a connection per call).
+     */
+    private void httpPhase() throws Exception {
+        try (ServerProcess grocer = ServerProcess.start(ServerProcess.Kind.GROCER, jar, jvm,
+                out.resolve("grocer-http.log"));
+                LoadGenerator grpc = new LoadGenerator(grocer.port(), connections)) {
+            HttpLoadGenerator http = new HttpLoadGenerator();
+            List<String> ids = createUsers(grpc.channels().get(0), 1_000, "small").ids();
+            String base = "http://127.0.0.1:" + grocer.httpPort();
+            AtomicInteger nextJson = new AtomicInteger();
+            java.util.function.Supplier<java.net.http.HttpRequest> json = () -> java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(base + "/v1/users/" + ids.get(Math.floorMod(nextJson.getAndIncrement(),
+                            ids.size())))).GET().build();
+            AtomicInteger nextWeb = new AtomicInteger();
+            java.util.function.Supplier<java.net.http.HttpRequest> web = () -> {
+                byte[] message = GetUserRequest.newBuilder()
+                        .setId(ids.get(Math.floorMod(nextWeb.getAndIncrement(), ids.size()))).build().toByteArray();
+                byte[] frame = java.nio.ByteBuffer.allocate(5 + message.length).put((byte) 0).putInt(message.length)
+                        .put(message).array();
+                return java.net.http.HttpRequest.newBuilder(java.net.URI.create(base
+                        + "/grocer.user.v1.UserService/GetUser")).header("content-type", "application/grpc-web+proto")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(frame)).build();
+            };
+            Function<ManagedChannel, ListenableFuture<User>> overGrpc = getUser(ids);
+            int total = connections * inFlight;
+            List<java.util.concurrent.Callable<LoadGenerator.Result>> sides = List.of(
+                    () -> grpc.run(overGrpc, inFlight, duration),
+                    () -> http.run(json, total, duration),
+                    () -> http.run(web, total, duration));
+            Map<String, Object> settings = new LinkedHashMap<>();
+            settings.put("users", 1_000);
+            settings.put("inFlight", total + " on each side (gRPC: " + connections + " connections x " + inFlight
+                    + "; HTTP/1.1: a connection each)");
+            settings.put("rounds", rounds);
+            settings.put("duration", duration.toString());
+            settings.put("order", "the three sides' order turns by one every round");
+            httpResults.put("settings", settings);
+            // Warm up: JIT-compile every side's path, as the other phases do.
+            for (int i = 0; i < 3; i++) {
+                grpc.run(overGrpc, inFlight, warmup);
+                http.run(json, total, warmup);
+                http.run(web, total, warmup);
+            }
+            int n = sides.size();
+            long[] cpu = new long[n];
+            List<List<LoadGenerator.Result>> results = new ArrayList<>();
+            sides.forEach(side -> results.add(new ArrayList<>()));
+            for (int r = 0; r < rounds; r++) {
+                for (int i = 0; i < n; i++) {
+                    int side = (r + i) % n;
+                    long before = grocer.cpuNanos();
+                    results.get(side).add(sides.get(side).call());
+                    cpu[side] += grocer.cpuNanos() - before;
+                }
+            }
+            section(String.format(Locale.ROOT, "GetUser on one grocer over gRPC, HTTP/JSON and gRPC-Web (%d rounds of"
+                    + " %s, %d in flight each, the sides' order turning every round)", rounds, duration, total),
+                    List.of("gRPC", "HTTP/JSON", "gRPC-Web", "JSON / gRPC", "Web / gRPC"), 3);
+            double[] perSecond = new double[n];
+            double[] cpuPerCall = new double[n];
+            double[] p50 = new double[n];
+            double[] p99 = new double[n];
+            double[] errors = new double[n];
+            for (int s = 0; s < n; s++) {
+                LoadGenerator.Result all = merge(results.get(s));
+                perSecond[s] = all.callsPerSecond();
+                cpuPerCall[s] = cpu[s] / 1e3 / all.calls();
+                p50[s] = all.percentileMillis(50);
+                p99[s] = all.percentileMillis(99);
+                errors[s] = all.errors();
+            }
+            httpRow("GetUser calls/s", perSecond, "calls/s", true);
+            httpRow("GetUser server CPU us/call", cpuPerCall, "CPU microseconds per call, the server process's", true);
+            httpRow("GetUser p50 ms", p50, "ms", true);
+            httpRow("GetUser p99 ms", p99, "ms", true);
+            httpRow("GetUser errors", errors, "calls", false);
+        }
+    }
+
+    private void httpRow(String name, double[] values, String unit, boolean ratios) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        List<String> cells = new ArrayList<>();
+        for (int s = 0; s < values.length; s++) {
+            row.put(HTTP_SIDES.get(s), values[s]);
+            cells.add(format(values[s]));
+        }
+        for (int s = 1; s < values.length; s++) {
+            double ratio = ratios ? values[s] / values[0] : Double.NaN;
+            if (Double.isFinite(ratio)) {
+                row.put(HTTP_SIDES.get(s) + "/grpc", ratio);
+            }
+            cells.add(ratio(ratio));
+        }
+        row.put("unit", unit);
+        httpResults.put(name, row);
+        table.add(new Row(name, cells, 3, false));
+        System.out.printf(Locale.ROOT, "%-40s gRPC %12s   HTTP/JSON %12s   gRPC-Web %12s%n", name, format(values[0]),
+                format(values[1]), format(values[2]));
     }
 
     /** A call as the load generator takes it whatever its response type (it only counts the responses). */

@@ -110,6 +110,11 @@ final class ServerProcess implements AutoCloseable {
         return port;
     }
 
+    /** The HTTP port (actuator, and grocer's HTTP API). */
+    int httpPort() {
+        return httpPort;
+    }
+
     /**
      * grocer's Prometheus metrics (/actuator/prometheus), each name with the values of all its label sets
      * added up, e.g. {@code hikaricp_connections_max}.
