@@ -12,13 +12,15 @@ import dev.grocer.grpc.server.GrpcTransport;
 import io.grpc.CallOptions;
 import io.grpc.Metadata;
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.context.propagation.TextMapSetter;
 
 /**
  * What an HTTP request hands on to its call: headers become metadata, {@code grpc-timeout} the deadline, and the
- * trace the HTTP request is part of is carried on, so the call's server span is a child of the HTTP request's.
+ * trace the HTTP request is part of, when it is sampled, is carried on, so the call's server span is a child of the
+ * HTTP request's. (An HTTP request the sampler leaves out leaves the call to the sampler's own decision.)
  *
  * <p>From HTTP/JSON only {@code authorization} goes on (the token check is the gRPC side's); from gRPC-Web, whose
  * clients send their call metadata as headers, every header but those of HTTP itself, the browser's and
@@ -85,7 +87,12 @@ final class CallHeaders {
         for (String field : propagator.fields()) { // the HTTP request's own trace headers: its span comes instead
             metadata.removeAll(Metadata.Key.of(field, Metadata.ASCII_STRING_MARSHALLER));
         }
-        propagator.inject(Context.current(), metadata, METADATA);
+        // Only a sampled trace goes on: an unsampled parent would make the call build a span that records nothing,
+        // where without one it costs nothing at probability 0 (grpc/server/GrpcServerTracing).
+        Context current = Context.current();
+        if (Span.fromContext(current).getSpanContext().isSampled()) {
+            propagator.inject(current, metadata, METADATA);
+        }
         metadata.put(GrpcTransport.HEADER, transport.tag());
         return metadata;
     }

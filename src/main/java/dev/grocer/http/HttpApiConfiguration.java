@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -70,12 +71,24 @@ class HttpApiConfiguration {
         });
     }
 
+    /** The timer of the Server-Sent Event streams' heartbeats. */
+    @Bean(destroyMethod = "shutdownNow")
+    ScheduledExecutorService httpStreamHeartbeats() {
+        return Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "http-stream-heartbeat");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
     @Bean
     RouterFunction<ServerResponse> httpApi(ApplicationContext context, GrpcBridge bridge, HttpApiProperties properties,
-            ObjectProvider<OpenTelemetry> openTelemetry, ExecutorService httpStreamWriters) {
+            ObjectProvider<OpenTelemetry> openTelemetry, ExecutorService httpStreamWriters,
+            ScheduledExecutorService httpStreamHeartbeats) {
         CallHeaders headers = new CallHeaders(openTelemetry.getIfAvailable());
         RequestBodies bodies = new RequestBodies(properties.maxRequestSize().toBytes());
-        Transcoding transcoding = new Transcoding(bridge, headers, bodies, httpStreamWriters);
+        Transcoding transcoding = new Transcoding(bridge, headers, bodies, httpStreamWriters, httpStreamHeartbeats,
+                properties.streamHeartbeat());
         List<HttpRoute> routes = new ArrayList<>();
         List<MethodDescriptor<?, ?>> webMethods = new ArrayList<>();
         for (BindableService service : services(context)) {

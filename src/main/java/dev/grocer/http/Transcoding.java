@@ -7,6 +7,9 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -38,12 +41,23 @@ final class Transcoding {
     private final CallHeaders headers;
     private final RequestBodies bodies;
     private final Executor streams;
+    private final ScheduledExecutorService heartbeats;
+    private final Duration heartbeat;
 
-    Transcoding(GrpcBridge bridge, CallHeaders headers, RequestBodies bodies, Executor streams) {
+    /**
+     * @param streams the threads that write stream messages to their clients
+     * @param heartbeats the timer of the streams' heartbeats
+     * @param heartbeat how often an idle stream sends a comment line: it keeps proxies from closing a quiet
+     *        connection, and it is how the server learns that a client has gone (a write fails), which cancels the call
+     */
+    Transcoding(GrpcBridge bridge, CallHeaders headers, RequestBodies bodies, Executor streams,
+            ScheduledExecutorService heartbeats, Duration heartbeat) {
         this.bridge = bridge;
         this.headers = headers;
         this.bodies = bodies;
         this.streams = streams;
+        this.heartbeats = heartbeats;
+        this.heartbeat = heartbeat;
     }
 
     ServerResponse handle(HttpRoute route, ServerRequest request) throws InterruptedException {
@@ -82,7 +96,7 @@ final class Transcoding {
             throws InterruptedException {
         // The stream's messages arrive on a thread of their own, so a slow HTTP client holds up only its own call.
         ClientCall<Message, Message> call = bridge.channel().newCall(route.method(), options.withExecutor(streams));
-        EventRelay relay = new EventRelay(call);
+        EventRelay relay = new EventRelay(call, heartbeats, heartbeat);
         call.start(relay, metadata);
         call.request(1);
         call.sendMessage(message);
@@ -138,13 +152,18 @@ final class Transcoding {
         /** Completes with {@code null} when the stream starts (headers), or with how it ended if it ended first. */
         final CompletableFuture<Ended> started = new CompletableFuture<>();
         private final ClientCall<Message, Message> call;
+        private final ScheduledExecutorService heartbeats;
+        private final Duration heartbeat;
         private final Queue<Message> pending = new ArrayDeque<>(2);
         private ServerResponse.SseBuilder events;
+        private ScheduledFuture<?> beating;
         private Ended ended;
         private boolean done;
 
-        EventRelay(ClientCall<Message, Message> call) {
+        EventRelay(ClientCall<Message, Message> call, ScheduledExecutorService heartbeats, Duration heartbeat) {
             this.call = call;
+            this.heartbeats = heartbeats;
+            this.heartbeat = heartbeat;
         }
 
         @Override
@@ -179,6 +198,20 @@ final class Transcoding {
             }
             if (ended != null) {
                 finish();
+            } else if (!done) {
+                long period = heartbeat.toMillis();
+                beating = heartbeats.scheduleAtFixedRate(this::beat, period, period, TimeUnit.MILLISECONDS);
+            }
+        }
+
+        private synchronized void beat() {
+            if (done) {
+                return;
+            }
+            try {
+                events.comment("").send();
+            } catch (IOException | RuntimeException e) {
+                cancel(e);
             }
         }
 
@@ -200,6 +233,7 @@ final class Transcoding {
                 return;
             }
             done = true;
+            stopBeating();
             try {
                 events.event("status").data(StatusJson.print(ended.rich()));
                 events.complete();
@@ -211,7 +245,14 @@ final class Transcoding {
         private synchronized void cancel(Throwable cause) {
             if (!done) {
                 done = true;
+                stopBeating();
                 call.cancel("the HTTP client went away", cause);
+            }
+        }
+
+        private void stopBeating() {
+            if (beating != null) {
+                beating.cancel(false);
             }
         }
     }

@@ -698,9 +698,14 @@ public final class Bench {
      * rounds whose order turns; the same number of calls in flight on each (HTTP/1.1: a connection per call).
      */
     private void httpPhase() throws Exception {
+        // Fewer in flight than the other phases: HTTP/1.1 takes a connection (and a Tomcat thread) per call in
+        // flight, and 128 of them on 2 cores measure the threads' contention more than the calls.
+        int total = Integer.getInteger("bench.httpInFlight", 16);
+        int grpcConnections = Math.min(connections, total);
+        int grpcInFlight = Math.max(1, total / grpcConnections);
         try (ServerProcess grocer = ServerProcess.start(ServerProcess.Kind.GROCER, jar, jvm,
                 out.resolve("grocer-http.log"));
-                LoadGenerator grpc = new LoadGenerator(grocer.port(), connections)) {
+                LoadGenerator grpc = new LoadGenerator(grocer.port(), grpcConnections)) {
             HttpLoadGenerator http = new HttpLoadGenerator();
             List<String> ids = createUsers(grpc.channels().get(0), 1_000, "small").ids();
             String base = "http://127.0.0.1:" + grocer.httpPort();
@@ -719,22 +724,21 @@ public final class Bench {
                         .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(frame)).build();
             };
             Function<ManagedChannel, ListenableFuture<User>> overGrpc = getUser(ids);
-            int total = connections * inFlight;
             List<java.util.concurrent.Callable<LoadGenerator.Result>> sides = List.of(
-                    () -> grpc.run(overGrpc, inFlight, duration),
+                    () -> grpc.run(overGrpc, grpcInFlight, duration),
                     () -> http.run(json, total, duration),
                     () -> http.run(web, total, duration));
             Map<String, Object> settings = new LinkedHashMap<>();
             settings.put("users", 1_000);
-            settings.put("inFlight", total + " on each side (gRPC: " + connections + " connections x " + inFlight
-                    + "; HTTP/1.1: a connection each)");
+            settings.put("inFlight", total + " on each side (gRPC: " + grpcConnections + " connections x "
+                    + grpcInFlight + "; HTTP/1.1: a connection each)");
             settings.put("rounds", rounds);
             settings.put("duration", duration.toString());
             settings.put("order", "the three sides' order turns by one every round");
             httpResults.put("settings", settings);
             // Warm up: JIT-compile every side's path, as the other phases do.
             for (int i = 0; i < 3; i++) {
-                grpc.run(overGrpc, inFlight, warmup);
+                grpc.run(overGrpc, grpcInFlight, warmup);
                 http.run(json, total, warmup);
                 http.run(web, total, warmup);
             }
