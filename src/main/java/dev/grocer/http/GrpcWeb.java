@@ -24,6 +24,8 @@ import io.grpc.ClientCall;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
 
 /**
  * gRPC-Web (the protocol of grpc-web's and Connect's browser clients and of {@code buf curl --protocol grpcweb}) on
@@ -111,8 +113,9 @@ final class GrpcWeb {
             metadata = headers.grpcWeb(request.servletRequest());
             options = CallHeaders.options(request.servletRequest());
         } catch (BadHttpRequest bad) {
-            return trailersOnly(replyType, text, Status.fromCodeValue(bad.status().getCode())
-                    .withDescription(bad.status().getMessage()));
+            // The same status and details as over HTTP/JSON, in gRPC's form: grpc-status-details-bin.
+            StatusRuntimeException rich = StatusProto.toStatusRuntimeException(bad.status());
+            return trailersOnly(replyType, text, rich.getStatus(), rich.getTrailers());
         }
         Relay relay = new Relay();
         ClientCall<byte[], byte[]> call = bridge.channel().newCall(method, options);
@@ -130,10 +133,14 @@ final class GrpcWeb {
     }
 
     private static ServerResponse trailersOnly(String replyType, boolean text, Status status) {
+        return trailersOnly(replyType, text, status, new Metadata());
+    }
+
+    private static ServerResponse trailersOnly(String replyType, boolean text, Status status, Metadata trailers) {
         return ServerResponse.ok().contentType(org.springframework.http.MediaType.parseMediaType(replyType))
                 .build((request, response) -> {
                     OutputStream out = response.getOutputStream();
-                    out.write(frame(0x80, trailers(status, new Metadata()), text));
+                    out.write(frame(0x80, trailers(status, trailers), text));
                     out.flush();
                     return null;
                 });

@@ -261,7 +261,7 @@ class NetDevhOnBoot4Test {
 
     private static JsonNode actuatorHealth() throws Exception {
         int port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        HttpResponse<String> response = dev.grocer.testing.HttpApi.newClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + port + "/actuator/health")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);

@@ -210,6 +210,7 @@ class GrpcWebTest {
         assertThat(reply.grpcStatus()).isEqualTo(3);
         assertThat(reply.trailers().get("grpc-message")).isEqualTo(
                 "header content-length: a gRPC-Web frame is longer than the body");
+        assertThat(reply.error().errorInfo().getReason()).isEqualTo("MALFORMED_REQUEST");
     }
 
     @Test

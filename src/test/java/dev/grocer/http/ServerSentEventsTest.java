@@ -57,7 +57,7 @@ class ServerSentEventsTest {
                 .as(Order.getDefaultInstance());
         assertThat(activeCalls()).isZero();
 
-        HttpClient client = HttpClient.newHttpClient();
+        HttpClient client = HttpApi.newClient();
         HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                 + server.httpPort() + "/v1/orders/" + order.getId() + ":watch")).build(),
                 HttpResponse.BodyHandlers.ofInputStream());

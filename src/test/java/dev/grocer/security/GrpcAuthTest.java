@@ -220,7 +220,7 @@ class GrpcAuthTest {
 
         @Test
         void actuatorProbes_areOpen() throws Exception {
-            HttpClient http = HttpClient.newHttpClient();
+            HttpClient http = dev.grocer.testing.HttpApi.newClient();
             for (String path : List.of("/actuator/health/liveness", "/actuator/health/readiness", "/actuator/info",
                     "/actuator/prometheus")) {
                 HttpResponse<String> response = http.send(HttpRequest.newBuilder(

@@ -490,7 +490,7 @@ class DatabaseRestartTest {
 
     private static int readiness(int replica) throws Exception {
         TestServer server = replicas.server(replica);
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        return dev.grocer.testing.HttpApi.newClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + server.httpPort() + "/actuator/health/readiness"))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }

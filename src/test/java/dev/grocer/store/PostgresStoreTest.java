@@ -225,7 +225,7 @@ class PostgresStoreTest {
 
     @Test
     void readiness_includesTheDatabase_andServiceMethodsLeaveTheEventLoop() throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        HttpResponse<String> response = dev.grocer.testing.HttpApi.newClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + server.httpPort() + "/actuator/health/readiness")).build(),
                 HttpResponse.BodyHandlers.ofString());
 

@@ -264,7 +264,7 @@ class ReplicasTest {
     }
 
     private static int readiness(TestServer server) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        return dev.grocer.testing.HttpApi.newClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + server.httpPort() + "/actuator/health/readiness")).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode();
     }

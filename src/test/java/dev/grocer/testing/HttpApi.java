@@ -28,8 +28,32 @@ public final class HttpApi {
     private static final JsonFormat.Parser JSON = JsonFormat.parser().usingTypeRegistry(
             JsonFormat.TypeRegistry.newBuilder().add(ErrorDetailsProto.getDescriptor().getMessageTypes()).build());
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client = newClient();
     private final String base;
+
+    /**
+     * A JDK HTTP client whose threads carry this class's loader: a server started in the test's thread leaves Tomcat's
+     * web-application loader as that thread's context loader, threads started from it inherit it, and Tomcat then
+     * reports them at shutdown as threads the web application leaked.
+     */
+    public static HttpClient newClient() {
+        ClassLoader loader = HttpApi.class.getClassLoader();
+        Thread current = Thread.currentThread();
+        ClassLoader before = current.getContextClassLoader();
+        current.setContextClassLoader(loader);
+        try {
+            return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                    .executor(java.util.concurrent.Executors.newCachedThreadPool(task -> {
+                        Thread thread = new Thread(task, "test-http-client");
+                        thread.setDaemon(true);
+                        thread.setContextClassLoader(loader);
+                        return thread;
+                    }))
+                    .build();
+        } finally {
+            current.setContextClassLoader(before);
+        }
+    }
 
     public HttpApi(int port) {
         this.base = "http://127.0.0.1:" + port;

@@ -254,7 +254,7 @@ class TracingTest {
 
     @Test
     void probesAndScrapes_makeNoSpans() throws Exception {
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpClient http = dev.grocer.testing.HttpApi.newClient();
         for (String path : List.of("/actuator/health/readiness", "/actuator/health/liveness", "/actuator/prometheus")) {
             java.net.http.HttpResponse<String> response = http.send(java.net.http.HttpRequest.newBuilder(
                     java.net.URI.create("http://127.0.0.1:" + server.httpPort() + path)).build(),

@@ -183,7 +183,7 @@ class GrpcShutdownTest {
     }
 
     private static JsonNode readiness(int httpPort) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        HttpResponse<String> response = dev.grocer.testing.HttpApi.newClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + httpPort + "/actuator/health/readiness")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(503);
