@@ -24,10 +24,6 @@ final class RequestBodies {
         this.limit = (int) Math.min(limit, Integer.MAX_VALUE - 8);
     }
 
-    long limit() {
-        return limit;
-    }
-
     /** A JSON body as text; empty if there is none. */
     String json(HttpServletRequest request) throws BadHttpRequest {
         String type = request.getContentType();
