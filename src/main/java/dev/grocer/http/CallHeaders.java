@@ -24,7 +24,7 @@ import io.opentelemetry.context.propagation.TextMapSetter;
  *
  * <p>From HTTP/JSON only {@code authorization} goes on (the token check is the gRPC side's); from gRPC-Web, whose
  * clients send their call metadata as headers, every header but those of HTTP itself, the browser's and
- * cookies. Neither may set {@link GrpcTransport#HEADER}: this class sets it.
+ * cookies. Neither may set {@link GrpcTransport#HEADER} or {@link GrpcTransport#PEER_HEADER}: this class sets them.
  */
 final class CallHeaders {
 
@@ -35,7 +35,7 @@ final class CallHeaders {
             "accept-language", "user-agent", "origin", "referer", "cookie", "authority", "x-grpc-web",
             "x-user-agent", "grpc-timeout", "grpc-encoding", "grpc-accept-encoding", "pragma", "cache-control",
             "priority", "dnt", "expect", "proxy-authorization", "forwarded", "via",
-            GrpcTransport.HEADER.name());
+            GrpcTransport.HEADER.name(), GrpcTransport.PEER_HEADER.name());
     private static final TextMapSetter<Metadata> METADATA = (metadata, key, value) ->
             metadata.put(Metadata.Key.of(key, Metadata.ASCII_STRING_MARSHALLER), value);
 
@@ -54,7 +54,7 @@ final class CallHeaders {
         if (authorization != null) {
             metadata.put(AUTHORIZATION, authorization);
         }
-        return finish(metadata, GrpcTransport.HTTP_JSON);
+        return finish(metadata, request, GrpcTransport.HTTP_JSON);
     }
 
     /** The metadata of a call made for a gRPC-Web request: its headers. */
@@ -80,10 +80,10 @@ final class CallHeaders {
                 }
             }
         }
-        return finish(metadata, GrpcTransport.GRPC_WEB);
+        return finish(metadata, request, GrpcTransport.GRPC_WEB);
     }
 
-    private Metadata finish(Metadata metadata, GrpcTransport transport) {
+    private Metadata finish(Metadata metadata, HttpServletRequest request, GrpcTransport transport) {
         for (String field : propagator.fields()) { // the HTTP request's own trace headers: its span comes instead
             metadata.removeAll(Metadata.Key.of(field, Metadata.ASCII_STRING_MARSHALLER));
         }
@@ -94,6 +94,9 @@ final class CallHeaders {
             propagator.inject(current, metadata, METADATA);
         }
         metadata.put(GrpcTransport.HEADER, transport.tag());
+        String address = request.getRemoteAddr();
+        metadata.put(GrpcTransport.PEER_HEADER, address.indexOf(':') >= 0 ? "[" + address + "]:" + request.getRemotePort()
+                : address + ":" + request.getRemotePort());
         return metadata;
     }
 

@@ -22,7 +22,7 @@ import net.devh.boot.grpc.server.interceptor.GrpcGlobalServerInterceptor;
 /**
  * The access log: one DEBUG line per call when it ends, with the method, status, duration and peer,
  * e.g. {@code grpc.method=grocer.user.v1.UserService/GetUser grpc.status=NOT_FOUND duration_ms=1.83
- * peer=10.0.0.7:51234}. The same values go out as key-value pairs, which structured (JSON) logs show
+ * peer=10.0.0.7:51234}; for a call over HTTP ({@code dev.grocer.http}) the peer is the HTTP client. The same values go out as key-value pairs, which structured (JSON) logs show
  * as fields. Switched on with {@code logging.level.dev.grocer.grpc.GrpcAccessLog=DEBUG}; when it is off,
  * a call costs one level check and is neither wrapped nor timed.
  */
@@ -40,7 +40,8 @@ class GrpcAccessLog implements ServerInterceptor {
         if (!log.isDebugEnabled()) {
             return next.startCall(call, headers);
         }
-        LoggedCall<ReqT, RespT> logged = new LoggedCall<>(call, System.nanoTime());
+        LoggedCall<ReqT, RespT> logged = new LoggedCall<>(call, System.nanoTime(),
+                GrpcTransport.httpPeer(call, headers));
         return new SimpleForwardingServerCallListener<>(next.startCall(logged, headers)) {
             @Override
             public void onCancel() {
@@ -55,11 +56,14 @@ class GrpcAccessLog implements ServerInterceptor {
     private static final class LoggedCall<ReqT, RespT> extends SimpleForwardingServerCall<ReqT, RespT> {
 
         private final long startNanos;
+        private final String httpPeer;
         private final AtomicBoolean logged = new AtomicBoolean();
 
-        LoggedCall(ServerCall<ReqT, RespT> delegate, long startNanos) {
+        /** @param httpPeer the HTTP client's address for a call that came over HTTP, else {@code null} */
+        LoggedCall(ServerCall<ReqT, RespT> delegate, long startNanos, String httpPeer) {
             super(delegate);
             this.startNanos = startNanos;
+            this.httpPeer = httpPeer;
         }
 
         @Override
@@ -75,7 +79,7 @@ class GrpcAccessLog implements ServerInterceptor {
             String method = getMethodDescriptor().getFullMethodName();
             double millis = Math.round((System.nanoTime() - startNanos) / 10_000.0) / 100.0;
             String duration = String.format(Locale.ROOT, "%.2f", millis);
-            String peer = peer(getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
+            String peer = httpPeer != null ? httpPeer : peer(getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
             log.atDebug()
                     .addKeyValue("grpc.method", method)
                     .addKeyValue("grpc.status", code.name())

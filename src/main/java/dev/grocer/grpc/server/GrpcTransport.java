@@ -24,6 +24,13 @@ public enum GrpcTransport {
             Metadata.Key.of("grocer-transport", Metadata.ASCII_STRING_MARSHALLER);
 
     /**
+     * The HTTP client's address and port ({@code 203.0.113.7:51234}), which the HTTP side sets on every call it
+     * makes, for the access log; believed, like {@link #HEADER}, only on its in-process server.
+     */
+    public static final Metadata.Key<String> PEER_HEADER =
+            Metadata.Key.of("grocer-http-peer", Metadata.ASCII_STRING_MARSHALLER);
+
+    /**
      * The start of the in-process server's name that {@code dev.grocer.http} serves HTTP calls on (the rest is
      * random). Other in-process servers (net.devh's {@code grpc.server.in-process-name}) count as gRPC.
      */
@@ -41,11 +48,20 @@ public enum GrpcTransport {
     }
 
     static GrpcTransport of(ServerCall<?, ?> call, Metadata headers) {
-        if (!(call.getAttributes().get(Grpc.TRANSPORT_ATTR_LOCAL_ADDR) instanceof InProcessSocketAddress local)
-                || !local.getName().startsWith(BRIDGE_NAME_PREFIX)) {
+        if (!overHttp(call)) {
             return GRPC;
         }
         String sent = headers.get(HEADER);
         return GRPC_WEB.tag.equals(sent) ? GRPC_WEB : HTTP_JSON;
+    }
+
+    /** The HTTP client's address of a call that came over HTTP, or {@code null} for a gRPC call. */
+    static String httpPeer(ServerCall<?, ?> call, Metadata headers) {
+        return overHttp(call) ? headers.get(PEER_HEADER) : null;
+    }
+
+    private static boolean overHttp(ServerCall<?, ?> call) {
+        return call.getAttributes().get(Grpc.TRANSPORT_ATTR_LOCAL_ADDR) instanceof InProcessSocketAddress local
+                && local.getName().startsWith(BRIDGE_NAME_PREFIX);
     }
 }

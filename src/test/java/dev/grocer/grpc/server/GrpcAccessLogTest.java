@@ -48,6 +48,9 @@ class GrpcAccessLogTest {
     @Autowired
     GrpcServerStatus serverStatus;
 
+    @org.springframework.boot.test.web.server.LocalServerPort
+    int httpPort;
+
     private final LoggingSystem logging = LoggingSystem.get(getClass().getClassLoader());
     private ManagedChannel channel;
 
@@ -93,6 +96,18 @@ class GrpcAccessLogTest {
 
         assertThat(accessLines(output)).singleElement().asString().containsPattern(
                 LINE.formatted("grocer\\.greeter\\.v1\\.GreeterService/SayHello", "INVALID_ARGUMENT"));
+    }
+
+    @Test
+    void debug_namesTheHttpClientAsThePeerOfACallOverHttp(CapturedOutput output) {
+        logging.setLogLevel(LOGGER, LogLevel.DEBUG);
+
+        dev.grocer.testing.HttpApi.Reply reply = new dev.grocer.testing.HttpApi(httpPort).get("/v1:sayHello?name=Ada");
+
+        assertThat(reply.status()).isEqualTo(200);
+        // The HTTP client's loopback address and port, not the in-process server's name the call went through.
+        assertThat(accessLines(output)).singleElement().asString().containsPattern(
+                LINE.formatted("grocer\\.greeter\\.v1\\.GreeterService/SayHello", "OK") + "$");
     }
 
     @Test
