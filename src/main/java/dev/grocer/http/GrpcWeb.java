@@ -1,6 +1,7 @@
 package dev.grocer.http;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,14 +9,17 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.springframework.http.MediaType;
 import org.springframework.web.servlet.function.ServerRequest;
 import org.springframework.web.servlet.function.ServerResponse;
 
@@ -61,7 +65,7 @@ final class GrpcWeb {
     };
     private static final Object HEADERS_SENT = new Object();
     /** Metadata the gRPC layer itself adds or that the HTTP response says another way. */
-    private static final java.util.Set<String> NOT_FORWARDED = java.util.Set.of("grpc-status", "grpc-message",
+    private static final Set<String> NOT_FORWARDED = Set.of("grpc-status", "grpc-message",
             "content-type", "grpc-encoding", "grpc-accept-encoding", "content-length");
 
     private final Map<String, MethodDescriptor<byte[], byte[]>> methods;
@@ -71,7 +75,7 @@ final class GrpcWeb {
 
     /** @param methods the unary and server-streaming methods, by full name */
     GrpcWeb(List<MethodDescriptor<?, ?>> methods, GrpcBridge bridge, CallHeaders headers, RequestBodies bodies) {
-        this.methods = new java.util.HashMap<>();
+        this.methods = new HashMap<>();
         for (MethodDescriptor<?, ?> method : methods) {
             this.methods.put(method.getFullMethodName(),
                     MethodDescriptor.newBuilder(BYTES, BYTES).setFullMethodName(method.getFullMethodName())
@@ -125,7 +129,7 @@ final class GrpcWeb {
             call.sendMessage(message);
         }
         call.halfClose();
-        return ServerResponse.ok().contentType(org.springframework.http.MediaType.parseMediaType(replyType))
+        return ServerResponse.ok().contentType(MediaType.parseMediaType(replyType))
                 .build((servletRequest, response) -> {
                     relay.write(call, response, text);
                     return null;
@@ -137,7 +141,7 @@ final class GrpcWeb {
     }
 
     private static ServerResponse trailersOnly(String replyType, boolean text, Status status, Metadata trailers) {
-        return ServerResponse.ok().contentType(org.springframework.http.MediaType.parseMediaType(replyType))
+        return ServerResponse.ok().contentType(MediaType.parseMediaType(replyType))
                 .build((request, response) -> {
                     OutputStream out = response.getOutputStream();
                     out.write(frame(0x80, trailers(status, trailers), text));
@@ -149,7 +153,7 @@ final class GrpcWeb {
     private static byte[] decode(byte[] base64) throws BadHttpRequest {
         try {
             // A client may send several base64 chunks, each padded: decode them one by one.
-            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(base64.length);
+            ByteArrayOutputStream out = new ByteArrayOutputStream(base64.length);
             String all = new String(base64, StandardCharsets.US_ASCII).replaceAll("\\s", "");
             int start = 0;
             while (start < all.length()) {

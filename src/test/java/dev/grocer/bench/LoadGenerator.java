@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import org.HdrHistogram.Histogram;
@@ -58,16 +59,39 @@ final class LoadGenerator implements AutoCloseable {
      */
     <T> Result run(Function<ManagedChannel, ListenableFuture<T>> call, int inFlight, Duration duration)
             throws InterruptedException {
+        return closedLoop(channels.size() * inFlight, duration, (loop, done) -> Futures.addCallback(
+                call.apply(channels.get(loop % channels.size())), new FutureCallback<T>() {
+                    @Override
+                    public void onSuccess(T result) {
+                        done.accept(true);
+                    }
+
+                    @Override
+                    public void onFailure(Throwable t) {
+                        done.accept(false);
+                    }
+                }, MoreExecutors.directExecutor()));
+    }
+
+    /** Starts one call of loop {@code loop}, and tells {@code done} whether it succeeded once it has ended. */
+    interface CallStarter {
+        void start(int loop, Consumer<Boolean> done);
+    }
+
+    /**
+     * A closed loop: {@code loops} calls outstanding, every ended one starting the next in its loop until
+     * {@code duration} is up; the latency of each call that succeeded goes into an HdrHistogram {@link Recorder},
+     * which many threads may record into at once. Shared by this generator and {@link HttpLoadGenerator}.
+     */
+    static Result closedLoop(int loops, Duration duration, CallStarter starter) throws InterruptedException {
         Recorder recorder = new Recorder(TimeUnit.SECONDS.toNanos(60), 3);
         LongAdder calls = new LongAdder();
         LongAdder errors = new LongAdder();
         long start = System.nanoTime();
         long end = start + duration.toNanos();
-        CountDownLatch finished = new CountDownLatch(channels.size() * inFlight);
-        for (ManagedChannel channel : channels) {
-            for (int i = 0; i < inFlight; i++) {
-                next(channel, call, recorder, calls, errors, end, finished);
-            }
+        CountDownLatch finished = new CountDownLatch(loops);
+        for (int loop = 0; loop < loops; loop++) {
+            next(loop, starter, recorder, calls, errors, end, finished);
         }
         if (!finished.await(duration.toSeconds() + 60, TimeUnit.SECONDS)) {
             throw new IllegalStateException("calls still outstanding a minute after the run");
@@ -76,27 +100,22 @@ final class LoadGenerator implements AutoCloseable {
         return new Result(calls.sum(), errors.sum(), seconds, recorder.getIntervalHistogram());
     }
 
-    private <T> void next(ManagedChannel channel, Function<ManagedChannel, ListenableFuture<T>> call, Recorder recorder,
-            LongAdder calls, LongAdder errors, long end, CountDownLatch finished) {
+    private static void next(int loop, CallStarter starter, Recorder recorder, LongAdder calls, LongAdder errors,
+            long end, CountDownLatch finished) {
         long begun = System.nanoTime();
         if (begun >= end) {
             finished.countDown();
             return;
         }
-        Futures.addCallback(call.apply(channel), new FutureCallback<T>() {
-            @Override
-            public void onSuccess(T result) {
+        starter.start(loop, succeeded -> {
+            if (succeeded) {
                 recorder.recordValue(System.nanoTime() - begun);
                 calls.increment();
-                next(channel, call, recorder, calls, errors, end, finished);
-            }
-
-            @Override
-            public void onFailure(Throwable t) {
+            } else {
                 errors.increment();
-                next(channel, call, recorder, calls, errors, end, finished);
             }
-        }, MoreExecutors.directExecutor());
+            next(loop, starter, recorder, calls, errors, end, finished);
+        });
     }
 
     @Override

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.Base64;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -95,6 +94,5 @@ class HttpAuthTest {
 
         assertThat(new String(refused.body(), java.nio.charset.StandardCharsets.ISO_8859_1)).contains("grpc-status:16\r\n");
         assertThat(new String(served.body(), java.nio.charset.StandardCharsets.ISO_8859_1)).contains("grpc-status:0\r\n");
-        assertThat(Base64.getEncoder().encodeToString(served.body())).isNotEmpty();
     }
 }

@@ -3,6 +3,7 @@ package dev.grocer.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -13,6 +14,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.grocer.greeter.v1.GreeterServiceGrpc;
+import dev.grocer.greeter.v1.ListItemsRequest;
+import dev.grocer.order.v1.ListOrdersRequest;
+import dev.grocer.order.v1.OrderServiceGrpc;
 import dev.grocer.testing.HttpApi;
 import dev.grocer.testing.HttpApi.Reply;
 import dev.grocer.testing.RpcError;
@@ -128,7 +133,7 @@ class HttpBadInputTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void isRefusedWithItsStatusAndChangesNothing(Case bad) {
-        long usersBefore = userCount();
+        List<Long> before = stored();
 
         Reply reply = http.sendBytes(bad.method(), bad.path(), bad.body(), "content-type", bad.contentType());
 
@@ -138,7 +143,7 @@ class HttpBadInputTest {
         assertThat(error.errorInfo().getDomain()).isEqualTo("grocer");
         assertThat(error.errorInfo().getReason()).isEqualTo(bad.reason());
         assertThat(error.message()).isNotBlank().doesNotContain("Exception").doesNotContain("dev.grocer");
-        assertThat(userCount()).isEqualTo(usersBefore);
+        assertThat(stored()).as("users, orders and items stored").isEqualTo(before);
     }
 
     @Test
@@ -185,12 +190,17 @@ class HttpBadInputTest {
         assertThat(http.get("/v1/users/" + existing.getId()).as(User.getDefaultInstance())).isEqualTo(existing);
     }
 
-    private static long userCount() {
-        long count = 0;
+    /** How many users, orders and items the server holds, read over gRPC. */
+    private static List<Long> stored() {
+        long users = 0;
         for (var it = UserServiceGrpc.newBlockingStub(channel).listUsers(ListUsersRequest.getDefaultInstance());
                 it.hasNext(); it.next()) {
-            count++;
+            users++;
         }
-        return count;
+        long orders = OrderServiceGrpc.newBlockingStub(channel).listOrders(ListOrdersRequest.newBuilder()
+                .setPageSize(1000).build()).getOrdersCount();
+        long items = GreeterServiceGrpc.newBlockingStub(channel).listItems(ListItemsRequest.newBuilder()
+                .setPageSize(1000).build()).getItemsCount();
+        return List.of(users, orders, items);
     }
 }
